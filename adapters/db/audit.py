@@ -1,0 +1,175 @@
+"""The NEN 7513 access log: lines hash-chained per host organisation, sealed at commit.
+
+Each chain has a head row. `INSERT .. ON CONFLICT DO UPDATE .. RETURNING` creates it when
+missing and locks it until commit in one round trip, so two writers never link to the same
+previous hash and the chain never forks. Chains are locked in sorted order (no deadlocks),
+always after the outbox lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.db.tables import AuditChainRow, AuditLineRow
+from domain.model.audit import AuditEntry
+from domain.ports import AccessContext, IdGenerator
+
+chain_t: sa.Table = AuditChainRow.__table__  # type: ignore[assignment]
+line_t: sa.Table = AuditLineRow.__table__  # type: ignore[assignment]
+
+GENESIS: Final = "0" * 64
+HASHED_FIELDS: Final = tuple(c.key for c in line_t.c if c.key not in {"vorige_hash", "hash"})
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def line_hash(previous: str, line: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and the canonical line (sorted keys, ISO times)."""
+    canonical = json.dumps(
+        {key: _canonical(line[key]) for key in HASHED_FIELDS},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256((previous + canonical).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    code: int  # NEN 7513 EventOutcomeIndicator: 0 success, 4 client error, 8 server error
+    http_status: int | None
+
+
+SUCCESS: Final = Outcome(0, None)
+
+
+class SqlAuditLog:
+    """Collects entries during a unit of work and writes them just before commit."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def record(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+
+def _line(
+    entry: AuditEntry, context: AccessContext, *, line_id: str, at: datetime, outcome: Outcome
+) -> dict[str, Any]:
+    actor = context.actor
+    return {
+        "id": UUID(line_id),
+        "organisation": entry.organisation,
+        "tijdstip": at,
+        "actie": entry.action.value,
+        "zoekactie": entry.search,
+        "verwerkingsactiviteit": entry.purpose.value,
+        "uitkomst": outcome.code,
+        "http_status": outcome.http_status,
+        "actor_id": actor.id,
+        "rol": actor.role.value,
+        "actor_organisation": actor.organisation,
+        "client_id": actor.client_id,
+        "netwerkadres": context.network_address,
+        "betrokkene_soort": entry.subject_kind.value if entry.subject_kind else None,
+        "betrokkene_id": UUID(entry.subject_id) if entry.subject_id else None,
+        "resource": entry.resource,
+        "resource_id": entry.resource_id,
+        "gevoeligheid": "meldcode" if entry.meldcode else "normaal",
+        "autorisatie": entry.authorisation,
+        "toestemming_versie": entry.consent_version,
+        "request_id": context.request_id,
+        "trace_id": context.trace_id,
+        "noodtoegang": context.emergency_reason is not None,
+        "noodtoegang_reden": context.emergency_reason,
+    }
+
+
+async def _lock_head(conn: AsyncConnection, organisation: str) -> tuple[int, str]:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(chain_t).values(organisation=organisation, volgnummer=0, hash=GENESIS)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["organisation"], set_={"organisation": upsert.excluded.organisation}
+    ).returning(chain_t.c.volgnummer, chain_t.c.hash)
+    row = (await conn.execute(upsert)).one()
+    return int(row.volgnummer), str(row.hash)
+
+
+async def write_lines(
+    conn: AsyncConnection,
+    entries: Sequence[AuditEntry],
+    *,
+    context: AccessContext,
+    ids: IdGenerator,
+    at: datetime,
+    outcome: Outcome = SUCCESS,
+) -> None:
+    by_chain: dict[str, list[AuditEntry]] = defaultdict(list)
+    for entry in entries:
+        by_chain[entry.organisation].append(entry)
+    for organisation in sorted(by_chain):
+        number, previous = await _lock_head(conn, organisation)
+        lines = []
+        for entry in by_chain[organisation]:
+            number += 1
+            line = _line(entry, context, line_id=ids.new(), at=at, outcome=outcome)
+            line["volgnummer"] = number
+            line["vorige_hash"] = previous
+            line["hash"] = previous = line_hash(previous, line)
+            lines.append(line)
+        await conn.execute(sa.insert(line_t), lines)
+        await conn.execute(
+            sa.update(chain_t)
+            .where(chain_t.c.organisation == organisation)
+            .values(volgnummer=number, hash=previous)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_break: tuple[int, str] | None  # (volgnummer, id)
+
+
+async def verify_chain(conn: AsyncConnection, organisation: str) -> ChainReport:
+    """Recomputes every line's hash in order; reports the first line that does not match."""
+    query = (
+        sa.select(line_t).where(line_t.c.organisation == organisation).order_by(line_t.c.volgnummer)
+    )
+    checked = 0
+    previous: str | None = None
+    expected_number: int | None = None
+    for row in (await conn.execute(query)).all():
+        line = row._asdict()
+        if previous is None:
+            previous = line["vorige_hash"]  # verification starts at the oldest kept line
+            expected_number = line["volgnummer"]
+        intact = (
+            line["vorige_hash"] == previous
+            and line["volgnummer"] == expected_number
+            and line_hash(previous, line) == line["hash"]
+        )
+        if not intact:
+            return ChainReport(False, checked, (line["volgnummer"], str(line["id"])))
+        checked += 1
+        previous = line["hash"]
+        expected_number = line["volgnummer"] + 1
+    return ChainReport(True, checked, None)

@@ -1,0 +1,158 @@
+"""SQL repositories over one connection (SQLAlchemy Core: the hot path stays lean)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.db.mappers import (
+    referral_from_row,
+    referral_row,
+    trajectory_from_row,
+    trajectory_row,
+)
+from adapters.db.tables import ReferralRow, TrajectoryRow
+from domain.model.referral import Referral
+from domain.model.trajectory import ACTIVE, Trajectory
+from domain.views import TrajectoryFilter
+
+referral_t: sa.Table = ReferralRow.__table__  # type: ignore[assignment]
+trajectory_t: sa.Table = TrajectoryRow.__table__  # type: ignore[assignment]
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+class Tracked:
+    """Aggregates loaded or added in this unit of work; commit turns their events into rows."""
+
+    def __init__(self) -> None:
+        self.trajectories: list[Trajectory] = []
+
+
+class SqlReferralRepository:
+    def __init__(self, conn: AsyncConnection, tracked: Tracked) -> None:
+        self._conn, self._tracked = conn, tracked
+
+    async def add(self, referral: Referral, trajectory: Trajectory) -> bool:
+        values = referral_row(referral)
+        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
+        insert = (
+            dialect.insert(referral_t)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["org_scheme", "org_value", "reference"])
+            .returning(referral_t.c.id)
+        )
+        if (await self._conn.execute(insert)).first() is None:
+            return False
+        await self._conn.execute(sa.insert(trajectory_t).values(trajectory_row(trajectory)))
+        self._tracked.trajectories.append(trajectory)
+        return True
+
+    def _joined(self) -> sa.Select[tuple[object, ...]]:
+        return sa.select(referral_t, trajectory_t).join(
+            trajectory_t, trajectory_t.c.referral_id == referral_t.c.id
+        )
+
+    async def _pairs(
+        self, query: sa.Select[tuple[object, ...]]
+    ) -> list[tuple[Referral, Trajectory]]:
+        rows = (await self._conn.execute(query)).all()
+        referral_columns = len(referral_t.c)
+        pairs = []
+        for row in rows:
+            referral = referral_from_row(_Columns(referral_t, row[:referral_columns]))
+            trajectory = trajectory_from_row(_Columns(trajectory_t, row[referral_columns:]))
+            pairs.append((referral, trajectory))
+        return pairs
+
+    async def get(self, referral_id: str) -> tuple[Referral, Trajectory] | None:
+        key = _uuid(referral_id)
+        if key is None:
+            return None
+        found = await self._pairs(self._joined().where(referral_t.c.id == key))
+        return found[0] if found else None
+
+    async def by_business_key(
+        self, scheme: str, value: str, reference: str
+    ) -> tuple[Referral, Trajectory] | None:
+        found = await self._pairs(
+            self._joined().where(
+                referral_t.c.org_scheme == scheme,
+                referral_t.c.org_value == value,
+                referral_t.c.reference == reference,
+            )
+        )
+        return found[0] if found else None
+
+    async def by_reference(
+        self, reference: str, *, referrer_org: str | None, host_org: str | None, limit: int
+    ) -> Sequence[tuple[Referral, Trajectory]]:
+        query = self._joined().where(referral_t.c.reference == reference)
+        if referrer_org is not None:
+            scheme, _, value = referrer_org.partition(":")
+            query = query.where(referral_t.c.org_scheme == scheme, referral_t.c.org_value == value)
+        if host_org is not None:
+            query = query.where(referral_t.c.host_organisation == host_org)
+        order = (referral_t.c.received_at.desc(), referral_t.c.id.desc())
+        return await self._pairs(query.order_by(*order).limit(limit))
+
+
+class _Columns:
+    """Attribute access to one table's slice of a joined result row."""
+
+    def __init__(self, table: sa.Table, values: Sequence[object]) -> None:
+        self.__dict__.update(zip(table.c.keys(), values, strict=True))
+
+
+class SqlTrajectoryRepository:
+    def __init__(self, conn: AsyncConnection, tracked: Tracked) -> None:
+        self._conn, self._tracked = conn, tracked
+
+    async def get(self, trajectory_id: str) -> Trajectory | None:
+        key = _uuid(trajectory_id)
+        if key is None:
+            return None
+        row = (
+            await self._conn.execute(sa.select(trajectory_t).where(trajectory_t.c.id == key))
+        ).first()
+        if row is None:
+            return None
+        trajectory = trajectory_from_row(row)
+        self._tracked.trajectories.append(trajectory)
+        return trajectory
+
+    async def page(
+        self, selection: TrajectoryFilter, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Trajectory]:
+        t = trajectory_t
+        query = sa.select(t).where(t.c.organisation == selection.organisation)
+        if selection.states:
+            query = query.where(t.c.state.in_(sorted(selection.states)))
+        if selection.phases:
+            query = query.where(t.c.phase.in_(sorted(selection.phases)))
+        if selection.municipality is not None:
+            query = query.where(t.c.municipality == selection.municipality)
+        if selection.municipalities is not None:
+            query = query.where(t.c.municipality.in_(sorted(selection.municipalities)))
+        if selection.volunteer_id is not None:
+            query = query.where(t.c.volunteer_id == _uuid(selection.volunteer_id))
+        if selection.active_only:
+            query = query.where(t.c.state.in_(sorted(ACTIVE)))
+        if after is not None:
+            at, key = after
+            last = _uuid(key)
+            query = query.where(
+                sa.or_(t.c.created_at < at, sa.and_(t.c.created_at == at, t.c.id < last))
+            )
+        query = query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
+        return [trajectory_from_row(row) for row in (await self._conn.execute(query)).all()]

@@ -1,0 +1,228 @@
+"""The composition root: settings in, a wired FastAPI app out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from structlog import get_logger
+
+from adapters.auth.dev_keys import ensure_development_key
+from adapters.auth.jose_verifier import JoseTokenVerifier
+from adapters.clock import RandomIds, SystemClock
+from adapters.db.audit import Outcome
+from adapters.db.engine import make_engine
+from adapters.db.health import check_database, head_revision
+from adapters.db.uow import SqlUnitOfWorkFactory
+from adapters.organisations_toml import demo_configuration, load_directory
+from api import errors
+from api.deps import Services, access_context
+from api.metrics import MimMetrics
+from api.middleware import RequestContextMiddleware
+from api.rest import events, operations, referrals, trajectories
+from api.rest.common import Problem
+from api.settings import Settings, settings_from_env
+from domain.errors import DomainError
+from domain.model.audit import AuditAction, AuditEntry, Purpose
+from domain.model.organisations import OrganisationDirectory
+from domain.ports import AccessContext, Clock, IdGenerator
+
+API_VERSION = "1.0.0"
+HTML_PATHS = frozenset({"/v1/docs", "/v1/graphiql"})
+_ACTIONS = {
+    "POST": AuditAction.CREATE,
+    "PATCH": AuditAction.UPDATE,
+    "PUT": AuditAction.UPDATE,
+    "DELETE": AuditAction.DELETE,
+}
+_PURPOSES = {"verwijzingen": Purpose.INTAKE, "trajecten": Purpose.TRAJECTORY_SUPPORT}
+
+
+def organisation_directory(settings: Settings) -> OrganisationDirectory:
+    path = settings.organisations_file or demo_configuration(settings.data_dir)
+    return load_directory(path)
+
+
+def token_verifier(settings: Settings, clock: Clock) -> JoseTokenVerifier:
+    public_key = settings.jwt_public_key_file
+    if settings.uses_development_key:
+        _, public_key = ensure_development_key(settings.data_dir)
+    return JoseTokenVerifier.from_files(
+        algorithm=settings.jwt_algorithm,
+        public_key_file=public_key,
+        jwks_file=settings.jwt_jwks_file,
+        secret=settings.jwt_secret,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        clock=clock,
+    )
+
+
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | None = None
+) -> FastAPI:
+    settings.check()
+    clock = clock or SystemClock()
+    ids = ids or RandomIds()
+    engine = make_engine(settings.database_url)
+    factory = SqlUnitOfWorkFactory(engine, clock=clock, ids=ids)
+
+    async def record_failure(
+        context: AccessContext, entries: Sequence[AuditEntry], status: int
+    ) -> None:
+        outcome = Outcome(8 if status >= 500 else 4, status)
+        await factory.record_failure(context, entries, outcome=outcome)
+
+    wiring = Services(
+        new_uow=factory,
+        clock=clock,
+        ids=ids,
+        directory=organisation_directory(settings),
+        verifier=token_verifier(settings, clock),
+        record_failure=record_failure,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="mim-koppelvlak",
+        version=API_VERSION,
+        summary="Koppelvlak voor Moeders Informeren Moeders (MIM).",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        lifespan=lifespan,
+    )
+    metrics = MimMetrics()
+    head = head_revision()
+
+    async def readiness() -> dict[str, str]:
+        checks = await check_database(engine, head=head)
+        checks["scheduler"] = "ok" if settings.scheduler else "uit"
+        return checks
+
+    app.state.services = wiring
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.metrics_token = settings.metrics_token
+    app.state.readiness = readiness
+    app.state.audit_failure = _failure_auditor(wiring)
+    app.state.engine = engine
+    _install_errors(app)
+    for module in (referrals, trajectories, events, operations):
+        app.include_router(module.router)
+    _install_documentation(app, production=settings.production)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["Location", "ETag", "Link", "X-Request-Id"],
+        )
+    app.add_middleware(
+        RequestContextMiddleware,
+        production=settings.production,
+        metrics=metrics.http,
+        html_paths=HTML_PATHS,
+    )
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Zero-argument factory for `uvicorn --factory`."""
+    return create_app(settings_from_env())
+
+
+def _install_errors(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, errors.on_domain_error)
+    app.add_exception_handler(RequestValidationError, errors.on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
+    app.add_exception_handler(Exception, errors.on_unexpected)
+
+
+def _failure_auditor(wiring: Services) -> Any:
+    log = get_logger("mim.audit")
+
+    async def audit_failure(request: Request, status: int) -> None:
+        actor = request.state.actor
+        parts = request.url.path.strip("/").split("/")
+        resource = parts[1] if len(parts) > 1 else "onbekend"
+        entry = AuditEntry(
+            action=_ACTIONS.get(request.method, AuditAction.READ),
+            purpose=_PURPOSES.get(resource, Purpose.TRAJECTORY_SUPPORT),
+            resource=resource[:64],
+            resource_id=parts[2][:64] if len(parts) > 2 else None,
+            organisation=actor.organisation,
+        )
+        try:
+            await wiring.record_failure(access_context(request, actor), [entry], status)
+        except Exception as error:  # the error response goes out all the same
+            log.error("auditregel-mislukt", error_type=type(error).__name__)
+
+    return audit_failure
+
+
+def _install_documentation(app: FastAPI, *, production: bool) -> None:
+    def build() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _clean_openapi(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    summary=app.summary,
+                    description=_DESCRIPTION,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = build  # type: ignore[method-assign]
+
+    @app.get("/v1/openapi.json", include_in_schema=False)
+    async def openapi_document() -> JSONResponse:
+        return JSONResponse(build(), headers={"Access-Control-Allow-Origin": "*"})
+
+    if not production:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        @app.get("/v1/docs", include_in_schema=False)
+        async def swagger() -> Any:
+            return get_swagger_ui_html(openapi_url="/v1/openapi.json", title="mim-koppelvlak")
+
+
+_DESCRIPTION = (
+    "Het koppelvlak van Moeders Informeren Moeders: verwijzingen, trajecten, huisbezoeken, "
+    "Meldcode en dashboards. Geen BSN, dunne gebeurtenissen, elke inzage gelogd (NEN 7513). "
+    "Het contract is CONTRACT.md; afwijkingen staan in README.md."
+)
+
+
+def _clean_openapi(document: dict[str, Any]) -> dict[str, Any]:
+    """Shape errors are 400 problem+json for us: no stray 422 HTTPValidationError."""
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.get("responses", {})
+            default_422 = responses.get("422", {}).get("content", {}).get("application/json")
+            if default_422 is not None:
+                del responses["422"]
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(
+        Problem.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs", {})
+    )
+    schemas["Problem"].pop("$defs", None)
+    return document

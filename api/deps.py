@@ -1,0 +1,127 @@
+"""Annotated dependencies shared by the REST routes and the GraphQL context."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Protocol
+from uuid import UUID
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import TokenVerifier, authenticate
+from domain.errors import NotFound, RuleViolation
+from domain.model.audit import AuditEntry
+from domain.model.contact import IDEMPOTENCY_KEY
+from domain.model.organisations import OrganisationDirectory
+from domain.policy import Actor
+from domain.ports import AccessContext, Clock, IdempotencyClaim, IdGenerator, UnitOfWork
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, context: AccessContext) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything `create_app` wires once; routes reach it through the dependencies below."""
+
+    new_uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    directory: OrganisationDirectory
+    verifier: TokenVerifier
+    record_failure: Callable[[AccessContext, Sequence[AuditEntry], int], Awaitable[None]]
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+bearer = HTTPBearer(auto_error=False, description="JWT (CONTRACT §3)")
+
+
+async def current_actor(
+    request: Request,
+    wiring: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    header = request.headers.get("authorization")
+    actor = authenticate(header if header else None, wiring.verifier)
+    request.state.actor = actor
+    del credentials  # documents the scheme in OpenAPI; the header is read as sent
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def access_context(request: Request, actor: Actor) -> AccessContext:
+    state: Any = request.state
+    return AccessContext(
+        actor=actor,
+        request_id=getattr(state, "request_id", None),
+        trace_id=getattr(state, "trace_id", None),
+        traceparent=getattr(state, "traceparent", None),
+        network_address=request.client.host if request.client else None,
+    )
+
+
+def new_uow(request: Request, actor: ActorDep, wiring: ServicesDep) -> UnitOfWork:
+    return wiring.new_uow(access_context(request, actor))
+
+
+def uow_factory(request: Request, actor: ActorDep, wiring: ServicesDep) -> Callable[[], UnitOfWork]:
+    context = access_context(request, actor)
+    return lambda: wiring.new_uow(context)
+
+
+def clock(wiring: ServicesDep) -> Clock:
+    return wiring.clock
+
+
+def ids(wiring: ServicesDep) -> IdGenerator:
+    return wiring.ids
+
+
+def directory(wiring: ServicesDep) -> OrganisationDirectory:
+    return wiring.directory
+
+
+UowDep = Annotated[UnitOfWork, Depends(new_uow)]
+UowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(uow_factory)]
+ClockDep = Annotated[Clock, Depends(clock)]
+IdsDep = Annotated[IdGenerator, Depends(ids)]
+DirectoryDep = Annotated[OrganisationDirectory, Depends(directory)]
+
+
+def parse_id(value: str) -> str:
+    """A path id that is not a UUID answers 404, like a missing one (CONTRACT §1)."""
+    try:
+        return str(UUID(value))
+    except ValueError:
+        raise NotFound("Niet gevonden.") from None
+
+
+def idempotency_claim(
+    raw: str | None, *, actor: Actor, scope: str, fingerprint: str, required: bool
+) -> IdempotencyClaim | None:
+    """Idempotency-Key (structured-field string, bare form accepted) -> a claim, per
+    (sub, org, method and path or mutation field)."""
+    if raw is None or raw == "":
+        if required:
+            raise RuleViolation.of(
+                "Idempotency-Key", "idempotency-key-ontbreekt", "Idempotency-Key is verplicht."
+            )
+        return None
+    key = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise RuleViolation.of(
+            "Idempotency-Key", "ongeldig-formaat", "16-64 tekens uit [A-Za-z0-9_-]."
+        )
+    material = "\x1f".join((actor.id, actor.organisation, scope, key))
+    return IdempotencyClaim(hashlib.sha256(material.encode()).hexdigest(), fingerprint)

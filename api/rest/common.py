@@ -1,0 +1,112 @@
+"""What every REST module shares: problem documentation, query and media-type guards, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException
+
+from api.problems import PROBLEM_MEDIA_TYPE
+from domain.errors import FieldProblem, RuleViolation
+from domain.model.bsn import looks_like_bsn
+
+
+class InvalidParam(BaseModel):
+    name: str
+    code: str
+    reason: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details in the ZGW ValidatieFout shape (CONTRACT §4)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    invalidParams: list[InvalidParam] | None = None  # noqa: N815 (published name)
+
+
+_DESCRIPTIONS = {
+    400: "Ongeldige aanvraag (invalidParams noemt elk veld).",
+    401: "Niet geauthenticeerd.",
+    403: "Geen bevoegdheid.",
+    404: "Niet gevonden (ook van een andere organisatie).",
+    405: "Methode niet toegestaan.",
+    406: "Niet acceptabel.",
+    409: "Conflict.",
+    412: "Versieconflict.",
+    413: "Verzoek te groot.",
+    415: "Mediatype niet ondersteund.",
+    422: "Idempotency-Key hergebruikt met een andere body.",
+    428: "If-Match vereist.",
+    500: "Interne fout.",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: each status it can return, as problem+json."""
+    return {
+        status: {
+            "description": _DESCRIPTIONS[status],
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }
+
+
+def known_query(*names: str) -> Callable[[Request], None]:
+    """Documented query keys only (400 `onbekende-parameter`); values BSN-guarded."""
+    allowed = frozenset(names)
+    exempt = frozenset({"cursor"})
+
+    def check(request: Request) -> None:
+        problems_found = []
+        for key, value in request.query_params.multi_items():
+            if key not in allowed:
+                problems_found.append((key, "onbekende-parameter", "Onbekende parameter."))
+            elif key not in exempt and looks_like_bsn(value):
+                problems_found.append((key, "bsn-niet-toegestaan", "Een BSN is niet toegestaan."))
+        if problems_found:
+            raise RuleViolation([FieldProblem(*p) for p in problems_found])
+
+    return check
+
+
+def next_link(request: Request, *, cursor_name: str, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != cursor_name]
+    params.append((cursor_name, cursor))
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def link_header(url: str | None) -> dict[str, str]:
+    return {"Link": f'<{url}>; rel="next"'} if url else {}
+
+
+_ACCEPTABLE = ("*/*", "application/*", "application/json", "application/problem+json")
+
+
+def json_media(request: Request) -> None:
+    """Requests `application/json` (415 otherwise); an unsatisfiable `Accept` is 406."""
+    accept = request.headers.get("accept")
+    if accept and not any(
+        part.split(";")[0].strip().lower() in _ACCEPTABLE for part in accept.split(",")
+    ):
+        raise HTTPException(406)
+    if request.method in {"POST", "PUT", "PATCH"}:
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        allowed = {"application/json"} | (
+            {"application/merge-patch+json"} if request.method == "PATCH" else set()
+        )
+        if media not in allowed:
+            raise HTTPException(415)

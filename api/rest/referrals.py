@@ -1,0 +1,127 @@
+"""REST door of referral intake: POST /v1/verwijzingen, its status view and lookup."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import ActorDep, ClockDep, DirectoryDep, IdsDep, UowDep, idempotency_claim, parse_id
+from api.problems import instance_for
+from api.rest.common import json_media, known_query, problems
+from api.schemas.referrals import (
+    NieuweVerwijzing,
+    VerwijzingStatus,
+    VerwijzingStatusLijst,
+    VerwijzingZoekvraag,
+    render_intake,
+)
+from domain.ports import StoredResponse
+from domain.services import referrals
+from domain.services.referrals import Replayed
+
+router = APIRouter(
+    prefix="/v1",
+    tags=["verwijzingen"],
+    dependencies=[Depends(json_media), Depends(known_query())],
+)
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="16-64 tekens [A-Za-z0-9_-], UUIDv4 aanbevolen (CONTRACT §5.2).",
+    ),
+]
+
+
+def _render(request: Request) -> referrals.Render:
+    instance = instance_for(getattr(request.state, "request_id", None), request.url.path)
+    return lambda outcome: render_intake(outcome, instance=instance)
+
+
+def _respond(stored: StoredResponse, *, replayed: bool = False) -> JSONResponse:
+    headers = {k: v for k, v in stored.headers.items() if k != "Content-Type"}
+    if replayed:
+        headers["Idempotency-Replayed"] = "true"
+    media = stored.headers.get("Content-Type", "application/json")
+    return JSONResponse(stored.body, status_code=stored.status, headers=headers, media_type=media)
+
+
+@router.post(
+    "/verwijzingen",
+    status_code=201,
+    response_model=VerwijzingStatus,
+    response_model_exclude_unset=True,
+    responses={
+        200: {"model": VerwijzingStatus, "description": "Identieke verwijzing bestond al."},
+        **problems(400, 401, 403, 409, 413, 415, 422),
+    },
+    summary="Verwijzing aanmelden",
+)
+async def post_referral(
+    body: NieuweVerwijzing,
+    request: Request,
+    uow: UowDep,
+    clock: ClockDep,
+    ids: IdsDep,
+    actor: ActorDep,
+    directory: DirectoryDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Registers a referral and opens its trajectory (`aangemeld`) in one transaction.
+
+    Idempotency-Key is required: the same key replays the first outcome; the same
+    business key (organisatieId, referentie) answers 200 for identical content and
+    409 `verwijzing-bestaat-al` otherwise.
+    """
+    fingerprint = body.fingerprint()
+    claim = idempotency_claim(
+        idempotency_key,
+        actor=actor,
+        scope="POST /v1/verwijzingen",
+        fingerprint=fingerprint,
+        required=True,
+    )
+    render = _render(request)
+    outcome = await referrals.register(
+        body.to_command(fingerprint),
+        uow=uow,
+        clock=clock,
+        ids=ids,
+        actor=actor,
+        directory=directory,
+        claim=claim,
+        render=render,
+    )
+    if isinstance(outcome, Replayed):
+        return _respond(outcome.response, replayed=True)
+    return _respond(render(outcome))
+
+
+@router.post(
+    "/verwijzingen/_zoek",
+    response_model=VerwijzingStatusLijst,
+    response_model_exclude_unset=True,
+    responses=problems(400, 401, 403, 413, 415),
+    summary="Verwijzingen zoeken op referentie",
+)
+async def search_referrals(body: VerwijzingZoekvraag, uow: UowDep, actor: ActorDep) -> JSONResponse:
+    """Finds the caller's own referrals by the referrer's reference, kept out of the URL."""
+    found = await referrals.find(body.referentie, uow=uow, actor=actor)
+    items = [VerwijzingStatus.from_view(view).wire() for view in found]
+    return JSONResponse({"resultaten": items, "volgende": None})
+
+
+@router.get(
+    "/verwijzingen/{verwijzing_id}",
+    response_model=VerwijzingStatus,
+    response_model_exclude_unset=True,
+    responses=problems(401, 403, 404),
+    summary="Status van een verwijzing",
+)
+async def get_referral(verwijzing_id: str, uow: UowDep, actor: ActorDep) -> JSONResponse:
+    """The thin status view of one referral: all a referrer ever sees (CONTRACT §8.3)."""
+    view = await referrals.status(parse_id(verwijzing_id), uow=uow, actor=actor)
+    return JSONResponse(VerwijzingStatus.from_view(view).wire())

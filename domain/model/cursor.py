@@ -1,0 +1,38 @@
+"""Opaque list cursors, bound to the filters they were made for (CONTRACT §5.4)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from datetime import datetime
+
+from domain.errors import RuleViolation
+
+
+def _invalid() -> RuleViolation:
+    return RuleViolation.of(
+        "cursor", "ongeldige-cursor", "De cursor is ongeldig of hoort bij andere filters."
+    )
+
+
+def _bind(fingerprint: str) -> str:
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+
+
+def encode_cursor(position: tuple[datetime, str], *, fingerprint: str) -> str:
+    raw = json.dumps([position[0].isoformat(), position[1], _bind(fingerprint)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, fingerprint: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        at, key, bound = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        moment = datetime.fromisoformat(at)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise _invalid() from None
+    if bound != _bind(fingerprint) or not isinstance(key, str) or moment.tzinfo is None:
+        raise _invalid()
+    return moment, key

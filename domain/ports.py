@@ -1,0 +1,127 @@
+"""Ports: what the use cases need from the outside world, as Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+from domain.model.audit import AuditEntry
+from domain.model.referral import Referral
+from domain.model.trajectory import Trajectory
+from domain.policy import Actor
+from domain.views import StoredEvent, TrajectoryFilter
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class IdGenerator(Protocol):
+    def new(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """An outcome kept under an Idempotency-Key, replayed as it was; opaque to the domain."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyClaim:
+    """The scope (hash of sub, org, method and path or field, and the key) and the fingerprint."""
+
+    scope: str
+    fingerprint: str
+
+
+class ReferralRepository(Protocol):
+    async def add(self, referral: Referral, trajectory: Trajectory) -> bool:
+        """Stores both; False (and nothing stored) when the business key exists."""
+        ...
+
+    async def get(self, referral_id: str) -> tuple[Referral, Trajectory] | None: ...
+
+    async def by_business_key(
+        self, scheme: str, value: str, reference: str
+    ) -> tuple[Referral, Trajectory] | None: ...
+
+    async def by_reference(
+        self, reference: str, *, referrer_org: str | None, host_org: str | None, limit: int
+    ) -> Sequence[tuple[Referral, Trajectory]]: ...
+
+
+class TrajectoryRepository(Protocol):
+    async def get(self, trajectory_id: str) -> Trajectory | None: ...
+
+    async def page(
+        self, selection: TrajectoryFilter, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Trajectory]: ...
+
+
+class EventFeed(Protocol):
+    async def after(
+        self,
+        volgnummer: int,
+        *,
+        organisation: str,
+        audiences: frozenset[str],
+        types: frozenset[str],
+        municipalities: frozenset[str] | None,
+        limit: int,
+    ) -> Sequence[StoredEvent]: ...
+
+    async def last_purged(self) -> int: ...
+
+
+class IdempotencyStore(Protocol):
+    async def claim(self, claim: IdempotencyClaim) -> tuple[str, StoredResponse] | None:
+        """Locks the key for this transaction; returns (fingerprint, response) when stored.
+
+        Raises RequestInProgress when another transaction holds the key right now.
+        """
+        ...
+
+    def remember(self, claim: IdempotencyClaim, response: StoredResponse) -> None: ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    referrals: ReferralRepository
+    trajectories: TrajectoryRepository
+    events: EventFeed
+    idempotency: IdempotencyStore
+    audit: AuditLog
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AccessContext:
+    """Who acts and through which request: what every audit line and event records."""
+
+    actor: Actor
+    request_id: str | None = None
+    trace_id: str | None = None
+    traceparent: str | None = None
+    network_address: str | None = None
+    emergency_reason: str | None = None
