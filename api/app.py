@@ -20,10 +20,12 @@ from adapters.clock import RandomIds, SystemClock
 from adapters.db.audit import Outcome
 from adapters.db.engine import make_engine
 from adapters.db.health import check_database, head_revision
+from adapters.db.sealer import Sealer
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.organisations_toml import demo_configuration, load_directory
 from api import errors
 from api.deps import Services, access_context
+from api.graphql.router import graphql_routes
 from api.metrics import MimMetrics
 from api.middleware import RequestContextMiddleware
 from api.rest import events, operations, referrals, trajectories
@@ -89,10 +91,17 @@ def create_app(
         record_failure=record_failure,
     )
 
+    sealer = Sealer(engine)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await engine.dispose()
+        if settings.scheduler:
+            sealer.start()
+        try:
+            yield
+        finally:
+            await sealer.stop()
+            await engine.dispose()
 
     app = FastAPI(
         title="mim-koppelvlak",
@@ -109,7 +118,10 @@ def create_app(
 
     async def readiness() -> dict[str, str]:
         checks = await check_database(engine, head=head)
-        checks["scheduler"] = "ok" if settings.scheduler else "uit"
+        if not settings.scheduler:
+            checks["scheduler"] = "uit"
+        else:
+            checks["scheduler"] = "ok" if sealer.running else "fout"
         return checks
 
     app.state.services = wiring
@@ -122,6 +134,7 @@ def create_app(
     _install_errors(app)
     for module in (referrals, trajectories, events, operations):
         app.include_router(module.router)
+    app.include_router(graphql_routes(production=settings.production))
     _install_documentation(app, production=settings.production)
     if settings.cors_origins:
         app.add_middleware(

@@ -1,4 +1,8 @@
-"""Annotated dependencies shared by the REST routes and the GraphQL context."""
+"""Annotated dependencies shared by the REST routes and the GraphQL context.
+
+All are `async def`: FastAPI runs a plain `def` dependency in a worker thread, which costs
+more than everything it does here.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ class Services:
     record_failure: Callable[[AccessContext, Sequence[AuditEntry], int], Awaitable[None]]
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
@@ -71,24 +75,26 @@ def access_context(request: Request, actor: Actor) -> AccessContext:
     )
 
 
-def new_uow(request: Request, actor: ActorDep, wiring: ServicesDep) -> UnitOfWork:
+async def new_uow(request: Request, actor: ActorDep, wiring: ServicesDep) -> UnitOfWork:
     return wiring.new_uow(access_context(request, actor))
 
 
-def uow_factory(request: Request, actor: ActorDep, wiring: ServicesDep) -> Callable[[], UnitOfWork]:
+async def uow_factory(
+    request: Request, actor: ActorDep, wiring: ServicesDep
+) -> Callable[[], UnitOfWork]:
     context = access_context(request, actor)
     return lambda: wiring.new_uow(context)
 
 
-def clock(wiring: ServicesDep) -> Clock:
+async def clock(wiring: ServicesDep) -> Clock:
     return wiring.clock
 
 
-def ids(wiring: ServicesDep) -> IdGenerator:
+async def ids(wiring: ServicesDep) -> IdGenerator:
     return wiring.ids
 
 
-def directory(wiring: ServicesDep) -> OrganisationDirectory:
+async def directory(wiring: ServicesDep) -> OrganisationDirectory:
     return wiring.directory
 
 

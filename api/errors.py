@@ -223,18 +223,45 @@ async def on_http_error(request: Request, error: Exception) -> Response:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves on this path (Starlette lists only the first route's)."""
-    allowed = [
-        method
-        for method in _METHODS
-        if any(
-            route.matches({**request.scope, "method": method})[0] is Match.FULL
+    """The methods documented for this path (Starlette lists only the first route's).
+
+    A literal path (`/v1/verwijzingen/_zoek`) is served by its own operation only, not by a
+    templated sibling that would also match it (`/v1/verwijzingen/{verwijzing_id}`).
+    Undocumented routes (the OpenAPI document itself, the development pages) fall back to
+    the router.
+    """
+    served: list[tuple[str, bool]] = []
+    for pattern, literal, methods in _documented_paths(request):
+        if pattern.fullmatch(request.url.path):
+            served.extend((method, literal) for method in methods)
+    if not served:
+        served = [
+            (method, True)
+            for method in _METHODS
             for route in request.app.router.routes
-        )
-    ]
+            if route.matches({**request.scope, "method": method})[0] is Match.FULL
+        ]
+    literal_match = any(is_literal for _, is_literal in served)
+    allowed = sorted(
+        {m for m, is_literal in served if is_literal or not literal_match}, key=_METHODS.index
+    )
     if "GET" in allowed:
         allowed.append("HEAD")
     return allowed
+
+
+def _documented_paths(request: Request) -> list[tuple[re.Pattern[str], bool, list[str]]]:
+    cached: list[tuple[re.Pattern[str], bool, list[str]]] | None = getattr(
+        request.app.state, "documented_paths", None
+    )
+    if cached is None:
+        cached = []
+        for template, item in request.app.openapi().get("paths", {}).items():
+            regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+            methods = [m.upper() for m in item if m.upper() in _METHODS]
+            cached.append((re.compile(regex), "{" not in template, methods))
+        request.app.state.documented_paths = cached
+    return cached
 
 
 _METHODS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE")

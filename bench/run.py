@@ -203,7 +203,7 @@ def migrate(pg: dict[str, str]) -> None:
 def make_apps(names: list[str], pg: dict[str, str], data_dir: str) -> list[App]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("MIM_")}
     base["DATABASE_URL"] = pg["DATABASE_URL"]
-    service_env = {**base, "MIM_DATA_DIR": data_dir, "MIM_SCHEDULER": "uit"}
+    service_env = {**base, "MIM_DATA_DIR": data_dir, "MIM_SCHEDULER": "aan"}
     service_env |= {"MIM_DEMO_DATA": "uit", "MIM_RATE_LIMIT": "0"}
     reference = App(
         "reference", ["--app-dir", "bench", "reference_app:app"], "bench_referral", base

@@ -59,6 +59,10 @@ class ReferralRepository(Protocol):
 class TrajectoryRepository(Protocol):
     async def get(self, trajectory_id: str) -> Trajectory | None: ...
 
+    async def many(self, ids: Sequence[str]) -> Sequence[Trajectory]:
+        """The trajectories among `ids` that exist, in no particular order."""
+        ...
+
     async def page(
         self, selection: TrajectoryFilter, *, after: tuple[datetime, str] | None, limit: int
     ) -> Sequence[Trajectory]: ...

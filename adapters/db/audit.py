@@ -1,9 +1,10 @@
-"""The NEN 7513 access log: lines hash-chained per host organisation, sealed at commit.
+"""The NEN 7513 access log: lines hash-chained per host organisation.
 
-Each chain has a head row. `INSERT .. ON CONFLICT DO UPDATE .. RETURNING` creates it when
-missing and locks it until commit in one round trip, so two writers never link to the same
-previous hash and the chain never forks. Chains are locked in sorted order (no deadlocks),
-always after the outbox lock.
+A line is written in the transaction of the access it records, unsealed. The sealer
+(`adapters.db.sealer`, in-process every fraction of a second and before every audit or
+feed read) links committed lines into their organisation's chain in one serial pass:
+the chain never forks, and no writer waits for another writer's commit (CONTRACT §15 allows
+sealing within 5 s; `verificatie` covers sealed lines).
 """
 
 from __future__ import annotations
@@ -102,14 +103,7 @@ def _line(
     }
 
 
-async def _lock_head(conn: AsyncConnection, organisation: str) -> tuple[int, str]:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(chain_t).values(organisation=organisation, volgnummer=0, hash=GENESIS)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=["organisation"], set_={"organisation": upsert.excluded.organisation}
-    ).returning(chain_t.c.volgnummer, chain_t.c.hash)
-    row = (await conn.execute(upsert)).one()
-    return int(row.volgnummer), str(row.hash)
+_INSERT_LINES = sa.insert(line_t)
 
 
 async def write_lines(
@@ -121,25 +115,66 @@ async def write_lines(
     at: datetime,
     outcome: Outcome = SUCCESS,
 ) -> None:
-    by_chain: dict[str, list[AuditEntry]] = defaultdict(list)
-    for entry in entries:
-        by_chain[entry.organisation].append(entry)
+    """Inserts the lines unsealed, in the caller's transaction."""
+    lines = [_line(e, context, line_id=ids.new(), at=at, outcome=outcome) for e in entries]
+    await conn.execute(_INSERT_LINES, lines)
+
+
+async def seal_lines(conn: AsyncConnection, *, limit: int) -> int:
+    """Links committed unsealed lines into their chains; the caller holds the sealer lock."""
+    query = (
+        sa.select(line_t)
+        .where(line_t.c.hash.is_(None))
+        .order_by(line_t.c.tijdstip, line_t.c.id)
+        .limit(limit)
+    )
+    pending = [row._asdict() for row in (await conn.execute(query)).all()]
+    by_chain: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for line in pending:
+        by_chain[line["organisation"]].append(line)
     for organisation in sorted(by_chain):
-        number, previous = await _lock_head(conn, organisation)
-        lines = []
-        for entry in by_chain[organisation]:
+        number, previous = await _head(conn, organisation)
+        sealed = []
+        for line in by_chain[organisation]:
             number += 1
-            line = _line(entry, context, line_id=ids.new(), at=at, outcome=outcome)
-            line["volgnummer"] = number
-            line["vorige_hash"] = previous
+            line["volgnummer"], line["vorige_hash"] = number, previous
             line["hash"] = previous = line_hash(previous, line)
-            lines.append(line)
-        await conn.execute(sa.insert(line_t), lines)
+            sealed.append(
+                {
+                    "b_id": line["id"],
+                    "b_volgnummer": number,
+                    "b_vorige_hash": line["vorige_hash"],
+                    "b_hash": previous,
+                }
+            )
+        await conn.execute(_SEAL, sealed)
         await conn.execute(
             sa.update(chain_t)
             .where(chain_t.c.organisation == organisation)
             .values(volgnummer=number, hash=previous)
         )
+    return len(pending)
+
+
+_SEAL = (
+    sa.update(line_t)
+    .where(line_t.c.id == sa.bindparam("b_id"))
+    .values(
+        volgnummer=sa.bindparam("b_volgnummer"),
+        vorige_hash=sa.bindparam("b_vorige_hash"),
+        hash=sa.bindparam("b_hash"),
+    )
+)
+
+
+async def _head(conn: AsyncConnection, organisation: str) -> tuple[int, str]:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(chain_t).values(organisation=organisation, volgnummer=0, hash=GENESIS)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["organisation"], set_={"organisation": upsert.excluded.organisation}
+    ).returning(chain_t.c.volgnummer, chain_t.c.hash)
+    row = (await conn.execute(upsert)).one()
+    return int(row.volgnummer), str(row.hash)
 
 
 @dataclass(frozen=True, slots=True)

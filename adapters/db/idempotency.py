@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -55,23 +55,33 @@ class SqlIdempotencyStore:
     async def flush(self) -> None:
         if not self.pending:
             return
-        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
+        upsert = _UPSERT[self._conn.dialect.name]
         for claim, response in self.pending:
-            values = {
-                "scope": claim.scope,
-                "fingerprint": claim.fingerprint,
-                "status": response.status,
-                "body": response.body,
-                "headers": response.headers,
-                "created_at": self._now,
-                "expires_at": self._now + KEPT,
-            }
-            upsert = dialect.insert(record_t).values(values)
-            # An expired record under the same scope is replaced (keys are kept 72 hours).
-            upsert = upsert.on_conflict_do_update(
-                index_elements=["scope"],
-                set_={k: upsert.excluded[k] for k in values if k != "scope"},
-                where=record_t.c.expires_at <= self._now,  # a live record is never overwritten
+            await self._conn.execute(
+                upsert,
+                {
+                    "scope": claim.scope,
+                    "fingerprint": claim.fingerprint,
+                    "status": response.status,
+                    "body": response.body,
+                    "headers": response.headers,
+                    "created_at": self._now,
+                    "expires_at": self._now + KEPT,
+                    "b_now": self._now,
+                },
             )
-            await self._conn.execute(upsert)
         self.pending.clear()
+
+
+def _upsert(dialect: Any) -> Any:
+    insert = dialect.insert(record_t)
+    replaced = ("fingerprint", "status", "body", "headers", "created_at", "expires_at")
+    # An expired record under the same scope is replaced; a live one is never overwritten.
+    return insert.on_conflict_do_update(
+        index_elements=["scope"],
+        set_={name: insert.excluded[name] for name in replaced},
+        where=record_t.c.expires_at <= sa.bindparam("b_now"),
+    )
+
+
+_UPSERT = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}

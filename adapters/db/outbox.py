@@ -1,21 +1,24 @@
 """The transactional outbox: event rows written with the change, read by the feed.
 
 `volgnummer` comes from one service-wide counter. A reader polling `na=<n>` must never skip
-a row that commits late, so on PostgreSQL the allocation is serialised by a transaction-level
-advisory lock held to commit: numbers become visible in the order they were handed out.
-SQLite serialises writers anyway.
+a row that commits late, so rows are written without a number and the sealer
+(`adapters.db.sealer`) numbers committed rows in one serial pass: a number is only ever
+handed out to a row that is already visible, after every lower number. Serialising the
+allocation this way, instead of holding a lock to commit, keeps concurrent commits (and
+their fsyncs) in parallel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.db.sealer import seal_pending
 from adapters.db.tables import EventRow, FeedStateRow
 from domain.events import Audience, DomainEvent
 from domain.views import StoredEvent
@@ -23,27 +26,16 @@ from domain.views import StoredEvent
 event_t: sa.Table = EventRow.__table__  # type: ignore[assignment]
 feed_state_t: sa.Table = FeedStateRow.__table__  # type: ignore[assignment]
 
-OUTBOX_LOCK_KEY: Final = 0x4D494D01  # "MIM" + 1: the outbox sequence
-_LOCK = sa.text("SELECT pg_advisory_xact_lock(:key)")
+_INSERT = sa.insert(event_t)
 
 
-async def write_events(
-    conn: AsyncConnection,
-    events: Sequence[DomainEvent],
-    *,
-    ids: Sequence[str],
-    at: datetime,
-    traceparent: str | None,
-) -> list[int]:
-    """Inserts the events after the current maximum, in order; returns their volgnummers."""
-    if conn.dialect.name == "postgresql":
-        await conn.execute(_LOCK, {"key": OUTBOX_LOCK_KEY})
-    current = (await conn.execute(sa.select(sa.func.max(event_t.c.volgnummer)))).scalar()
-    start = int(current or 0) + 1
-    rows = [
+def event_rows(
+    events: Sequence[DomainEvent], *, ids: Sequence[str], at: datetime, traceparent: str | None
+) -> list[dict[str, Any]]:
+    return [
         {
             "id": UUID(event_id),
-            "volgnummer": start + n,
+            "volgnummer": None,
             "type": event.type,
             "source_organisation": event.organisation,
             "municipality": event.municipality,
@@ -55,16 +47,26 @@ async def write_events(
             "traceparent": traceparent,
             "data": event.data(),
         }
-        for n, (event, event_id) in enumerate(zip(events, ids, strict=True))
+        for event, event_id in zip(events, ids, strict=True)
     ]
-    await conn.execute(sa.insert(event_t), rows)
-    return [row["volgnummer"] for row in rows]
+
+
+async def write_events(
+    conn: AsyncConnection,
+    events: Sequence[DomainEvent],
+    *,
+    ids: Sequence[str],
+    at: datetime,
+    traceparent: str | None,
+) -> None:
+    """Inserts the events unnumbered, in the caller's transaction."""
+    await conn.execute(_INSERT, event_rows(events, ids=ids, at=at, traceparent=traceparent))
 
 
 def _stored(row: Any) -> StoredEvent:
     return StoredEvent(
         id=str(row.id),
-        volgnummer=row.volgnummer,
+        volgnummer=int(row.volgnummer),
         type=row.type,
         source_organisation=row.source_organisation,
         subject=str(row.subject),
@@ -105,6 +107,7 @@ class SqlEventFeed:
             visible.append(
                 sa.and_(e.c.audience == Audience.REFERRER, e.c.recipient == organisation)
             )
+        await seal_pending(self._conn)  # numbers what has committed, so the reader sees it now
         query = sa.select(e).where(e.c.volgnummer > volgnummer, sa.or_(*visible))
         if types:
             query = query.where(e.c.type.in_(sorted(types)))

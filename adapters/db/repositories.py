@@ -25,6 +25,17 @@ referral_t: sa.Table = ReferralRow.__table__  # type: ignore[assignment]
 trajectory_t: sa.Table = TrajectoryRow.__table__  # type: ignore[assignment]
 
 
+# Built once: constructing statements per request costs more than executing them.
+_BUSINESS_KEY = ["org_scheme", "org_value", "reference"]
+_INSERT_REFERRAL = {
+    name: dialect.insert(referral_t)
+    .on_conflict_do_nothing(index_elements=_BUSINESS_KEY)
+    .returning(referral_t.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_INSERT_TRAJECTORY = sa.insert(trajectory_t)
+
+
 def _uuid(value: str) -> UUID | None:
     try:
         return UUID(value)
@@ -44,17 +55,10 @@ class SqlReferralRepository:
         self._conn, self._tracked = conn, tracked
 
     async def add(self, referral: Referral, trajectory: Trajectory) -> bool:
-        values = referral_row(referral)
-        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
-        insert = (
-            dialect.insert(referral_t)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["org_scheme", "org_value", "reference"])
-            .returning(referral_t.c.id)
-        )
-        if (await self._conn.execute(insert)).first() is None:
+        insert = _INSERT_REFERRAL[self._conn.dialect.name]
+        if (await self._conn.execute(insert, referral_row(referral))).first() is None:
             return False
-        await self._conn.execute(sa.insert(trajectory_t).values(trajectory_row(trajectory)))
+        await self._conn.execute(_INSERT_TRAJECTORY, trajectory_row(trajectory))
         self._tracked.trajectories.append(trajectory)
         return True
 
@@ -130,6 +134,13 @@ class SqlTrajectoryRepository:
         trajectory = trajectory_from_row(row)
         self._tracked.trajectories.append(trajectory)
         return trajectory
+
+    async def many(self, ids: Sequence[str]) -> Sequence[Trajectory]:
+        keys = sorted({key for key in map(_uuid, ids) if key is not None})
+        if not keys:
+            return []
+        query = sa.select(trajectory_t).where(trajectory_t.c.id.in_(keys))
+        return [trajectory_from_row(row) for row in (await self._conn.execute(query)).all()]
 
     async def page(
         self, selection: TrajectoryFilter, *, after: tuple[datetime, str] | None, limit: int

@@ -79,9 +79,20 @@ class EventRow(SQLModel, table=True):
     """The outbox: one row per event, written in the transaction of the change."""
 
     __tablename__ = "event"
+    __table_args__ = (
+        sa.Index(
+            "ix_event_unsealed",
+            "time",
+            "id",
+            sqlite_where=sa.text("volgnummer IS NULL"),
+            postgresql_where=sa.text("volgnummer IS NULL"),
+        ),
+    )
 
     id: UUID = Field(primary_key=True)
-    volgnummer: int = Field(sa_type=sa.BigInteger, unique=True)
+    # Null until the sealer numbers it: only committed rows get a number, in one serial pass,
+    # so a reader polling `na=<n>` can never skip a row that commits late.
+    volgnummer: int | None = Field(default=None, sa_type=sa.BigInteger, unique=True)
     type: str = Field(max_length=100)
     source_organisation: str = Field(max_length=64)
     municipality: str | None = Field(default=None, max_length=6)
@@ -132,11 +143,19 @@ class AuditLineRow(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("organisation", "volgnummer"),
         sa.Index("ix_audit_line_subject", "betrokkene_id", "tijdstip"),
+        sa.Index(
+            "ix_audit_line_unsealed",
+            "tijdstip",
+            "id",
+            sqlite_where=sa.text("hash IS NULL"),
+            postgresql_where=sa.text("hash IS NULL"),
+        ),
     )
 
     id: UUID = Field(primary_key=True)
     organisation: str = Field(max_length=64)
-    volgnummer: int = Field(sa_type=sa.BigInteger)
+    # Null until sealed into the organisation's chain (CONTRACT §15: within 5 s).
+    volgnummer: int | None = Field(default=None, sa_type=sa.BigInteger)
     tijdstip: datetime
     actie: str = Field(max_length=16)
     zoekactie: bool = False
@@ -159,5 +178,5 @@ class AuditLineRow(SQLModel, table=True):
     trace_id: str | None = Field(default=None, max_length=32)
     noodtoegang: bool = False
     noodtoegang_reden: str | None = Field(default=None, max_length=500)
-    vorige_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64)
+    vorige_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)

@@ -63,19 +63,14 @@ class SqlUnitOfWork:
         return events
 
     async def commit(self) -> None:
-        """Writes outbox rows, then audit lines (locks in that order), then commits once."""
+        """Writes idempotency, outbox and audit rows with the domain rows, then commits once."""
         conn = self._require()
         now = self._clock.now()
         await self.idempotency.flush()
         events = self._pending_events()
         if events:
-            await write_events(
-                conn,
-                events,
-                ids=[self._ids.new() for _ in events],
-                at=now,
-                traceparent=self._context.traceparent,
-            )
+            ids = [self._ids.new() for _ in events]
+            await write_events(conn, events, ids=ids, at=now, traceparent=self._context.traceparent)
         if self.audit.entries:
             await write_lines(
                 conn, self.audit.entries, context=self._context, ids=self._ids, at=now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -63,12 +63,12 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def known_query(*names: str) -> Callable[[Request], None]:
+def known_query(*names: str) -> Callable[[Request], Awaitable[None]]:
     """Documented query keys only (400 `onbekende-parameter`); values BSN-guarded."""
     allowed = frozenset(names)
     exempt = frozenset({"cursor"})
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:
         problems_found = []
         for key, value in request.query_params.multi_items():
             if key not in allowed:
@@ -96,7 +96,7 @@ def link_header(url: str | None) -> dict[str, str]:
 _ACCEPTABLE = ("*/*", "application/*", "application/json", "application/problem+json")
 
 
-def json_media(request: Request) -> None:
+async def json_media(request: Request) -> None:
     """Requests `application/json` (415 otherwise); an unsatisfiable `Accept` is 406."""
     accept = request.headers.get("accept")
     if accept and not any(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, UowDep
 from api.rest.common import json_media, known_query, link_header, problems
-from api.schemas.common import JsonInt, Line
+from api.schemas.common import Line, QueryInt
 from domain.services import events
 from domain.views import StoredEvent
 
@@ -71,8 +71,8 @@ async def list_events(
     request: Request,
     uow: UowDep,
     actor: ActorDep,
-    na: Annotated[JsonInt, Query(ge=0)] = 0,
-    limit: Annotated[JsonInt, Query(ge=1, le=200)] = 50,
+    na: Annotated[QueryInt, Query(ge=0)] = 0,
+    limit: Annotated[QueryInt, Query(ge=1, le=200)] = 50,
     type: Annotated[list[Line] | None, Query(max_length=25)] = None,
 ) -> JSONResponse:
     """Events the token may see with a higher volgnummer than `na`, ascending.

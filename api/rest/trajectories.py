@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, ClockDep, UowDep, parse_id
 from api.rest.common import json_media, known_query, link_header, next_link, problems
-from api.schemas.common import JsonInt, Line
+from api.schemas.common import Line, QueryInt
 from api.schemas.trajectories import Fase, Traject, TrajectLijst, TrajectStatus, traject_wire
 from domain.model.trajectory import TrajectoryState
 from domain.services import trajectories
@@ -33,11 +33,18 @@ async def list_trajectories(
     actor: ActorDep,
     status: Annotated[list[TrajectStatus] | None, Query()] = None,
     fase: Annotated[list[Fase] | None, Query()] = None,
-    gemeente: Annotated[Line | None, Query(pattern=r"^GM\d{4}$")] = None,
-    vrijwilliger_id: Annotated[
-        str | None, Query(alias="vrijwilligerId", pattern=r"^[0-9a-fA-F-]{36}$")
+    gemeente: Annotated[
+        Line | None, Query(pattern=r"^GM\d{4}$", json_schema_extra={"pattern": r"^GM\d{4}$"})
     ] = None,
-    limit: Annotated[JsonInt, Query(ge=1, le=200)] = 50,
+    vrijwilliger_id: Annotated[
+        str | None,
+        Query(
+            alias="vrijwilligerId",
+            pattern=r"^[0-9a-fA-F-]{36}$",
+            json_schema_extra={"pattern": r"^[0-9a-fA-F-]{36}$"},
+        ),
+    ] = None,
+    limit: Annotated[QueryInt, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> JSONResponse:
     """Newest first, cursor-paged; a volunteer sees only active trajectories matched to her.

@@ -19,19 +19,31 @@ def _json_number(value: object) -> object:
     return value
 
 
+def _query_number(value: object) -> object:
+    """A query value is text: only plain digits (an optional minus) make an integer."""
+    if isinstance(value, str) and value.lstrip("-").isdigit() and value.isascii():
+        return int(value)
+    raise PydanticCustomError("ongeldig-formaat", "Verwacht een geheel getal.")
+
+
 def _text_only(value: object) -> object:
     if not isinstance(value, str):
         raise PydanticCustomError("ongeldig-formaat", "Verwacht tekst.")
     return value
 
 
-def _line(value: str) -> str:
+def _line(value: object) -> object:
+    """Runs before the string constraints, so those stay in the published JSON Schema."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("ongeldig-formaat", "Verwacht tekst.")
     if has_control_characters(value, allow_newlines=False):
         raise PydanticCustomError("ongeldig-formaat", "Stuurtekens zijn niet toegestaan.")
     return _no_bsn(value)
 
 
-def _free(value: str) -> str:
+def _free(value: object) -> object:
+    if not isinstance(value, str):
+        raise PydanticCustomError("ongeldig-formaat", "Verwacht tekst.")
     if has_control_characters(value, allow_newlines=True):
         raise PydanticCustomError("ongeldig-formaat", "Stuurtekens zijn niet toegestaan.")
     return _no_bsn(value)
@@ -56,26 +68,32 @@ def _email(value: str) -> str:
     return value
 
 
+def matching(regex: str, **constraints: Any) -> Any:
+    """`Field(pattern=...)` that stays in the JSON Schema (pydantic drops `pattern` there when a
+    before-validator precedes it; the validation itself is unaffected)."""
+    return Field(pattern=regex, json_schema_extra={"pattern": regex}, **constraints)
+
+
 JsonInt = Annotated[int, BeforeValidator(_json_number)]
+QueryInt = Annotated[int, BeforeValidator(_query_number)]
 JsonBool = Annotated[bool, Field(strict=True)]
 JsonDate = Annotated[date, BeforeValidator(_text_only)]
 JsonDateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
-# Every request string is one of these: single-line or free text, both BSN-guarded.
-Line = Annotated[str, BeforeValidator(_text_only), AfterValidator(_line)]
-FreeText = Annotated[str, BeforeValidator(_text_only), AfterValidator(_free)]
+# Every request string is one of these: single-line or free text, both BSN-guarded. The
+# guards run before pydantic's string constraints, which thus stay in the JSON Schema.
+Line = Annotated[str, BeforeValidator(_line)]
+FreeText = Annotated[str, BeforeValidator(_free)]
 Phone = Annotated[
     str,
-    BeforeValidator(_text_only),
-    AfterValidator(_line),
+    BeforeValidator(_line),
+    matching(r"^\+?[0-9][0-9 ().-]{6,30}[0-9]$", min_length=8, max_length=32),
     AfterValidator(_phone),
-    Field(max_length=32, json_schema_extra={"format": "phone"}),
 ]
 Email = Annotated[
     str,
-    BeforeValidator(_text_only),
-    AfterValidator(_line),
+    BeforeValidator(_line),
+    matching(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254),
     AfterValidator(_email),
-    Field(max_length=254, json_schema_extra={"format": "email"}),
 ]
 
 

@@ -22,6 +22,7 @@ from api.schemas.common import (
     Phone,
     RequestModel,
     ResponseModel,
+    matching,
     unique,
 )
 from domain.errors import DomainError
@@ -62,10 +63,10 @@ ToestemmingWijze = Literal["mondeling", "schriftelijk", "digitaal"]
 ToestemmingScope = Literal["delen_met_mim", "terugkoppeling_aan_verwijzer"]
 TerugkoppelingStatus = Literal["ontvangen", "in_behandeling", "gestart", "afgerond", "niet_gestart"]
 
-OrgCode = Annotated[Line, Field(pattern=r"^[A-Za-z0-9._:-]{2,64}$")]
-GemeenteCode = Annotated[Line, Field(pattern=r"^GM\d{4}$")]
-Referentie = Annotated[Line, Field(pattern=r"^[A-Za-z0-9._:/-]{1,64}$")]
-Taal = Annotated[Line, Field(pattern=r"^[a-z]{2,3}$")]
+OrgCode = Annotated[Line, matching(r"^[A-Za-z0-9._:-]{2,64}$")]
+GemeenteCode = Annotated[Line, matching(r"^GM\d{4}$")]
+Referentie = Annotated[Line, matching(r"^[A-Za-z0-9._:/-]{1,64}$")]
+Taal = Annotated[Line, matching(r"^[a-z]{2,3}$")]
 
 
 def _postcode(value: str) -> str:
@@ -104,7 +105,7 @@ class Adres(RequestModel):
     straat: Annotated[Line, Field(min_length=1, max_length=100)]
     huisnummer: Annotated[JsonInt, Field(ge=1, le=99999)]
     huisnummertoevoeging: Annotated[Line, Field(min_length=1, max_length=10)] | None = None
-    postcode: Annotated[Line, AfterValidator(_postcode), Field(pattern=r"^[1-9]\d{3} ?[A-Z]{2}$")]
+    postcode: Annotated[Line, matching(r"^[1-9]\d{3} ?[A-Z]{2}$"), AfterValidator(_postcode)]
     woonplaats: Annotated[Line, Field(min_length=1, max_length=80)]
 
 

@@ -31,7 +31,7 @@ def decode_cursor(cursor: str, *, fingerprint: str) -> tuple[datetime, str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         at, key, bound = json.loads(base64.urlsafe_b64decode(padded.encode()))
         moment = datetime.fromisoformat(at)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, RecursionError, binascii.Error, UnicodeDecodeError):
         raise _invalid() from None
     if bound != _bind(fingerprint) or not isinstance(key, str) or moment.tzinfo is None:
         raise _invalid()

@@ -55,4 +55,5 @@ async def feed(
             limit=limit,
         )
         purged = await uow.events.last_purged()
+        await uow.commit()  # reading seals what committed before (adapters.db.sealer)
     return FeedPage(list(found), purged, full=len(found) == limit)

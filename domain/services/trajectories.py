@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from domain.errors import NotFound, RuleViolation
 from domain.model.audit import AuditAction, AuditEntry, Purpose, SubjectKind
 from domain.model.calendar import local_date
@@ -22,6 +24,21 @@ async def get(trajectory_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor
         uow.audit.record(_read_entry(trajectory, search=False))
         await uow.commit()
     return TrajectoryView.of(trajectory, actor, today=local_date(clock.now()))
+
+
+async def get_many(
+    ids: Sequence[str], *, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> dict[str, TrajectoryView]:
+    """Several trajectories in one read (GraphQL batches): only those the caller may see,
+    by id; one audit line per returned trajectory, as with `get`."""
+    require(actor, Scope.TRAJECTORIES_READ, roles=TRAJECTORY_READERS)
+    async with uow:
+        found = [t for t in await uow.trajectories.many(ids) if _visible(t, actor)]
+        for trajectory in found:
+            uow.audit.record(_read_entry(trajectory, search=False))
+        await uow.commit()
+    today = local_date(clock.now())
+    return {t.id: TrajectoryView.of(t, actor, today=today) for t in found}
 
 
 async def page(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 00:04:45.255004
+Create Date: 2026-11-25 00:19:35.077585
 """
 
 from collections.abc import Sequence
@@ -30,7 +30,7 @@ def upgrade() -> None:
     op.create_table('audit_line',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('volgnummer', sa.BigInteger(), nullable=False),
+    sa.Column('volgnummer', sa.BigInteger(), nullable=True),
     sa.Column('tijdstip', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('actie', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('zoekactie', sa.Boolean(), nullable=False),
@@ -53,17 +53,18 @@ def upgrade() -> None:
     sa.Column('trace_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('noodtoegang', sa.Boolean(), nullable=False),
     sa.Column('noodtoegang_reden', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
-    sa.Column('vorige_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('vorige_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_line')),
     sa.UniqueConstraint('organisation', 'volgnummer', name=op.f('uq_audit_line_organisation_volgnummer'))
     )
     with op.batch_alter_table('audit_line', schema=None) as batch_op:
         batch_op.create_index('ix_audit_line_subject', ['betrokkene_id', 'tijdstip'], unique=False)
+        batch_op.create_index('ix_audit_line_unsealed', ['tijdstip', 'id'], unique=False, sqlite_where=sa.text('hash IS NULL'), postgresql_where=sa.text('hash IS NULL'))
 
     op.create_table('event',
     sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('volgnummer', sa.BigInteger(), nullable=False),
+    sa.Column('volgnummer', sa.BigInteger(), nullable=True),
     sa.Column('type', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('source_organisation', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('municipality', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=True),
@@ -77,6 +78,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event')),
     sa.UniqueConstraint('volgnummer', name=op.f('uq_event_volgnummer'))
     )
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.create_index('ix_event_unsealed', ['time', 'id'], unique=False, sqlite_where=sa.text('volgnummer IS NULL'), postgresql_where=sa.text('volgnummer IS NULL'))
+
     op.create_table('feed_state',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('value', sa.BigInteger(), nullable=False),
@@ -169,8 +173,12 @@ def downgrade() -> None:
 
     op.drop_table('idempotency_record')
     op.drop_table('feed_state')
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index('ix_event_unsealed', sqlite_where=sa.text('volgnummer IS NULL'), postgresql_where=sa.text('volgnummer IS NULL'))
+
     op.drop_table('event')
     with op.batch_alter_table('audit_line', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_line_unsealed', sqlite_where=sa.text('hash IS NULL'), postgresql_where=sa.text('hash IS NULL'))
         batch_op.drop_index('ix_audit_line_subject')
 
     op.drop_table('audit_line')

@@ -1,0 +1,51 @@
+"""The GraphQL context: the caller and the ports, built by a FastAPI dependency per request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Request
+from strawberry.fastapi import BaseContext
+
+from api.deps import ActorDep, ClockDep, DirectoryDep, IdsDep, UowFactoryDep
+from api.graphql.loaders import TrajectoryLoader, trajectory_loader
+from domain.model.organisations import OrganisationDirectory
+from domain.policy import Actor
+from domain.ports import Clock, IdGenerator, UnitOfWork
+
+
+class Context(BaseContext):
+    """Holds a unit-of-work *factory*, never a session: sibling resolvers run concurrently,
+    so each root resolver and each loader batch opens its own unit of work."""
+
+    def __init__(
+        self,
+        *,
+        actor: Actor,
+        new_uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        ids: IdGenerator,
+        directory: OrganisationDirectory,
+        request: Request,
+    ) -> None:
+        super().__init__()
+        self.actor, self.new_uow, self.clock = actor, new_uow, clock
+        self.ids, self.directory = ids, directory
+        self.request = request
+        self.trajectories: TrajectoryLoader = trajectory_loader(
+            new_uow=new_uow, clock=clock, actor=actor
+        )
+
+
+async def get_context(
+    actor: ActorDep,
+    new_uow: UowFactoryDep,
+    clock: ClockDep,
+    ids: IdsDep,
+    directory: DirectoryDep,
+    request: Request,
+) -> Context:
+    """The REST dependencies: an invalid or missing token is a 401 before any resolver runs."""
+    return Context(
+        actor=actor, new_uow=new_uow, clock=clock, ids=ids, directory=directory, request=request
+    )

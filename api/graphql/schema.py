@@ -1,0 +1,115 @@
+"""The GraphQL schema (CONTRACT §17): queries, the `aanmelden` mutation, limits, error masking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import strawberry
+import structlog
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from api.graphql.resolvers import referrals, trajectories
+from api.graphql.results import AanmeldenResultaat
+from api.graphql.types import Traject, TrajectVerbinding, VerwijzingStatus, VerwijzingStatusLijst
+from domain.errors import DomainError
+
+INTERNAL_ERROR = "interne-fout"
+
+
+@strawberry.type
+class Query:
+    verwijzing: VerwijzingStatus | None = strawberry.field(resolver=referrals.verwijzing)
+    verwijzingen: VerwijzingStatusLijst = strawberry.field(resolver=referrals.verwijzingen)
+    traject: Traject | None = strawberry.field(resolver=trajectories.traject)
+    trajecten: TrajectVerbinding = strawberry.field(resolver=trajectories.trajecten)
+
+
+@strawberry.type
+class Mutation:
+    aanmelden: AanmeldenResultaat = strawberry.field(resolver=referrals.aanmelden)
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Validation and domain errors keep their message; anything else is masked."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError | DomainError)
+
+
+class CodedMaskErrors(MaskErrors):
+    """MaskErrors that also says `extensions.code: "interne-fout"`, like REST's problem."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return GraphQLError(
+            message=self.error_message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": INTERNAL_ERROR},
+        )
+
+
+class MimSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Runs before masking: a domain error gets its contract code (`geen-bevoegdheid`),
+        an unexpected one is logged once, by type only (its text may hold personal data)."""
+        log = structlog.get_logger("mim.graphql")
+        for error in errors:
+            original = error.original_error
+            if isinstance(original, DomainError):
+                error.extensions = {**(error.extensions or {}), "code": original.code}
+            elif is_unexpected(error):
+                log.error(INTERNAL_ERROR, error_type=type(original).__name__, path=error.path)
+
+
+def _utc(value: datetime) -> str:
+    """Output always UTC with `Z` (CONTRACT §1)."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+DATE_TIME = strawberry.scalar(
+    name="DateTime",
+    description="RFC 3339-tijdstip, altijd in UTC (`Z`).",
+    serialize=_utc,
+    parse_value=datetime.fromisoformat,
+)
+
+
+def _extensions(*, production: bool) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
+    # Factories, not instances: an instance would be shared by concurrent requests.
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=10),
+        lambda: MaxTokensLimiter(max_token_count=2000),
+        lambda: MaxAliasesLimiter(max_alias_count=20),
+        lambda: CodedMaskErrors(should_mask_error=is_unexpected, error_message=INTERNAL_ERROR),
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    return extensions
+
+
+def build_schema(*, production: bool) -> MimSchema:
+    config = StrawberryConfig(
+        disable_field_suggestions=production, scalar_map={datetime: DATE_TIME}
+    )
+    extensions: Any = _extensions(production=production)
+    return MimSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+
+
+def sdl() -> str:
+    """The SDL committed as openapi/schema.graphql (the same in every environment)."""
+    return build_schema(production=False).as_str()
