@@ -22,8 +22,10 @@ from adapters.db.engine import make_engine
 from adapters.db.health import check_database, head_revision
 from adapters.db.sealer import Sealer
 from adapters.db.uow import SqlUnitOfWorkFactory
+from adapters.logging import configure_logging
 from adapters.organisations_toml import demo_configuration, load_directory
 from api import errors
+from api.authentication_gate import AuthenticationGate
 from api.deps import Services, access_context
 from api.graphql.router import graphql_routes
 from api.metrics import MimMetrics
@@ -144,6 +146,7 @@ def create_app(
             allow_headers=["*"],
             expose_headers=["Location", "ETag", "Link", "X-Request-Id"],
         )
+    app.add_middleware(AuthenticationGate, verifier=wiring.verifier)
     app.add_middleware(
         RequestContextMiddleware,
         production=settings.production,
@@ -154,8 +157,10 @@ def create_app(
 
 
 def create_app_from_env() -> FastAPI:
-    """Zero-argument factory for `uvicorn --factory`."""
-    return create_app(settings_from_env())
+    """Zero-argument factory for `uvicorn --factory` (logging as `python -m api` sets it)."""
+    settings = settings_from_env()
+    configure_logging(json=settings.production)
+    return create_app(settings)
 
 
 def _install_errors(app: FastAPI) -> None:

@@ -55,7 +55,7 @@ ERROR_TABLE: Final[Mapping[type[DomainError], ErrorRoute]] = {
 def route_of(error: DomainError) -> ErrorRoute:
     for kind in type(error).__mro__:
         if kind in ERROR_TABLE:
-            return ERROR_TABLE[kind]  # type: ignore[index]
+            return ERROR_TABLE[kind]
     return ErrorRoute(HTTPStatus.INTERNAL_SERVER_ERROR, "InterneFout")
 
 
@@ -155,7 +155,7 @@ def json_path(location: Sequence[int | str]) -> str:
     """("body", "aanmelding", "redenen", 1) -> "aanmelding.redenen[1]"."""
     source, *rest = location if location else ("body",)
     if source in ("query", "path", "cookie"):
-        return ".".join(str(p) for p in rest)
+        return str(rest[0]) if rest else ""  # a repeated key is named once: `status`
     if source == "header":
         return "-".join(part.capitalize() for part in str(rest[0]).split("-")) if rest else ""
     path = ""
@@ -171,10 +171,10 @@ def shape_problems(errors: Sequence[Any]) -> list[FieldProblem]:
     problems = []
     for error in errors:
         code = code_for(error.get("type", ""), error.get("input", ...))
+        if code == "ongeldige-json":  # its location is a character offset, not a field
+            return [FieldProblem("$", code, _REASONS[code])]
         reason = error.get("msg", "") if error.get("type") in _OWN_CODES else _REASONS[code]
         problems.append(FieldProblem(json_path(error.get("loc", ())), code, reason))
-    if any(p.code == "ongeldige-json" for p in problems):
-        return [p for p in problems if p.code == "ongeldige-json"][:1]
     return problems
 
 
@@ -245,8 +245,6 @@ def allowed_methods(request: Request) -> list[str]:
     allowed = sorted(
         {m for m, is_literal in served if is_literal or not literal_match}, key=_METHODS.index
     )
-    if "GET" in allowed:
-        allowed.append("HEAD")
     return allowed
 
 

@@ -99,11 +99,21 @@ class AuditLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    referrals: ReferralRepository
-    trajectories: TrajectoryRepository
-    events: EventFeed
-    idempotency: IdempotencyStore
-    audit: AuditLog
+    # Read-only members, so an implementation may hold its concrete repositories.
+    @property
+    def referrals(self) -> ReferralRepository: ...
+
+    @property
+    def trajectories(self) -> TrajectoryRepository: ...
+
+    @property
+    def events(self) -> EventFeed: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -39,16 +39,7 @@ from domain.model.referral import (
 )
 from domain.model.trajectory import ACTIVE, PHASES, Trajectory, TrajectoryState
 from domain.policy import ROLE_MAXIMUM_SCOPES, Actor, Role, Scope
-from domain.ports import (
-    AuditLog,
-    EventFeed,
-    IdempotencyClaim,
-    IdempotencyStore,
-    ReferralRepository,
-    StoredResponse,
-    TrajectoryRepository,
-    UnitOfWork,
-)
+from domain.ports import IdempotencyClaim, StoredResponse, UnitOfWork
 from domain.views import StoredEvent, TrajectoryFilter
 
 # ---------------------------------------------------------------------------------------
@@ -327,16 +318,11 @@ class FakeUnitOfWork:
         self._session = _Session()
         self._clock = clock or FakeClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
         self._ids = ids or FakeIds(series=0xE7)  # event ids, apart from the use case's ids
-        # The port's members are settable, so mypy holds them invariant: they carry the
-        # port's types, and the fakes stay reachable under their own names for assertions.
-        self.outbox = FakeEventFeed()
-        self.idempotency_store = FakeIdempotencyStore()
-        self.audit_log = FakeAuditLog()
-        self.referrals: ReferralRepository = FakeReferralRepository(self._session)
-        self.trajectories: TrajectoryRepository = FakeTrajectoryRepository(self._session)
-        self.events: EventFeed = self.outbox
-        self.idempotency: IdempotencyStore = self.idempotency_store
-        self.audit: AuditLog = self.audit_log
+        self.referrals = FakeReferralRepository(self._session)
+        self.trajectories = FakeTrajectoryRepository(self._session)
+        self.events = FakeEventFeed()  # also the outbox: `events.rows`, `events.published`
+        self.idempotency = FakeIdempotencyStore()
+        self.audit = FakeAuditLog()
         self.committed = False
         self.commits = 0
 
@@ -360,11 +346,11 @@ class FakeUnitOfWork:
         rows = self._session.rows()
         for trajectory in {id(t): t for t in self._session.tracked}.values():
             for event in trajectory.pending_events:
-                self.outbox.append(event, event_id=self._ids.new(), at=self._clock.now())
+                self.events.append(event, event_id=self._ids.new(), at=self._clock.now())
             trajectory.pending_events.clear()
-        self.audit_log.entries.extend(self.audit_log.pending)
-        self.audit_log.pending.clear()
-        self.idempotency_store.flush()
+        self.audit.entries.extend(self.audit.pending)
+        self.audit.pending.clear()
+        self.idempotency.flush()
         self._session.committed = copy.deepcopy(rows)
         self.committed = True
         self.commits += 1
@@ -374,8 +360,8 @@ class FakeUnitOfWork:
         if self._session.work is not None:
             self._session.work = copy.deepcopy(self._session.committed)
         self._session.tracked = []
-        self.audit_log.pending.clear()
-        self.idempotency_store.pending.clear()
+        self.audit.pending.clear()
+        self.idempotency.pending.clear()
 
     def seed(self, *items: Referral | Trajectory) -> None:
         """Stores committed rows directly, as if an earlier transaction had written them."""
@@ -390,7 +376,7 @@ class FakeUnitOfWork:
     def seed_events(self, *events: DomainEvent) -> list[StoredEvent]:
         """Committed outbox rows, numbered on from the last."""
         at = self._clock.now()
-        return [self.outbox.append(e, event_id=self._ids.new(), at=at).stored for e in events]
+        return [self.events.append(e, event_id=self._ids.new(), at=at).stored for e in events]
 
     @property
     def stored_referrals(self) -> list[Referral]:

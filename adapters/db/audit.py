@@ -22,12 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.db.tables import AuditChainRow, AuditLineRow
+from adapters.db.tables import AuditChainRow, AuditLineRow, table_of
 from domain.model.audit import AuditEntry
 from domain.ports import AccessContext, IdGenerator
 
-chain_t: sa.Table = AuditChainRow.__table__  # type: ignore[assignment]
-line_t: sa.Table = AuditLineRow.__table__  # type: ignore[assignment]
+chain_t = table_of(AuditChainRow)
+line_t = table_of(AuditLineRow)
 
 GENESIS: Final = "0" * 64
 HASHED_FIELDS: Final = tuple(c.key for c in line_t.c if c.key not in {"vorige_hash", "hash"})
@@ -187,7 +187,9 @@ class ChainReport:
 async def verify_chain(conn: AsyncConnection, organisation: str) -> ChainReport:
     """Recomputes every line's hash in order; reports the first line that does not match."""
     query = (
-        sa.select(line_t).where(line_t.c.organisation == organisation).order_by(line_t.c.volgnummer)
+        sa.select(line_t)
+        .where(line_t.c.organisation == organisation, line_t.c.volgnummer.is_not(None))  # sealed
+        .order_by(line_t.c.volgnummer)
     )
     checked = 0
     previous: str | None = None

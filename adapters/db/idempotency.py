@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.db.tables import IdempotencyRecordRow
+from adapters.db.tables import IdempotencyRecordRow, table_of
 from domain.errors import RequestInProgress
 from domain.ports import IdempotencyClaim, StoredResponse
 
-record_t: sa.Table = IdempotencyRecordRow.__table__  # type: ignore[assignment]
+record_t = table_of(IdempotencyRecordRow)
 KEPT: Final = timedelta(hours=72)
 
 # One round trip on PostgreSQL: try the key's lock (a concurrent holder means the first

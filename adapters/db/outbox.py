@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.sealer import seal_pending
-from adapters.db.tables import EventRow, FeedStateRow
+from adapters.db.tables import EventRow, FeedStateRow, table_of
 from domain.events import Audience, DomainEvent
 from domain.views import StoredEvent
 
-event_t: sa.Table = EventRow.__table__  # type: ignore[assignment]
-feed_state_t: sa.Table = FeedStateRow.__table__  # type: ignore[assignment]
+event_t = table_of(EventRow)
+feed_state_t = table_of(FeedStateRow)
 
 _INSERT = sa.insert(event_t)
 

@@ -16,13 +16,13 @@ from adapters.db.mappers import (
     trajectory_from_row,
     trajectory_row,
 )
-from adapters.db.tables import ReferralRow, TrajectoryRow
+from adapters.db.tables import ReferralRow, TrajectoryRow, table_of
 from domain.model.referral import Referral
 from domain.model.trajectory import ACTIVE, Trajectory
 from domain.views import TrajectoryFilter
 
-referral_t: sa.Table = ReferralRow.__table__  # type: ignore[assignment]
-trajectory_t: sa.Table = TrajectoryRow.__table__  # type: ignore[assignment]
+referral_t = table_of(ReferralRow)
+trajectory_t = table_of(TrajectoryRow)
 
 
 # Built once: constructing statements per request costs more than executing them.

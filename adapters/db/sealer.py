@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from structlog import get_logger
 
 from adapters.db.audit import seal_lines
-from adapters.db.tables import EventRow
+from adapters.db.tables import EventRow, table_of
 
-event_t: sa.Table = EventRow.__table__  # type: ignore[assignment]
+event_t = table_of(EventRow)
 
 SEALER_LOCK_KEY: Final = 0x4D494D01  # "MIM" + 1
 SEAL_INTERVAL: Final = 0.25  # seconds; CONTRACT §15 allows 5

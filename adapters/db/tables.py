@@ -21,6 +21,11 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model (typed, unlike `Model.__table__`)."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
 class ReferralRow(SQLModel, table=True):
     __tablename__ = "referral"
     __table_args__ = (sa.UniqueConstraint("org_scheme", "org_value", "reference"),)

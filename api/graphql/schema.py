@@ -23,7 +23,7 @@ from strawberry.types import ExecutionContext
 from api.graphql.resolvers import referrals, trajectories
 from api.graphql.results import AanmeldenResultaat
 from api.graphql.types import Traject, TrajectVerbinding, VerwijzingStatus, VerwijzingStatusLijst
-from domain.errors import DomainError
+from domain.errors import DomainError, RuleViolation
 
 INTERNAL_ERROR = "interne-fout"
 
@@ -71,7 +71,15 @@ class MimSchema(strawberry.Schema):
         for error in errors:
             original = error.original_error
             if isinstance(original, DomainError):
-                error.extensions = {**(error.extensions or {}), "code": original.code}
+                extra: dict[str, object] = {"code": original.code}
+                if isinstance(original, RuleViolation):
+                    # The caller's input was refused: the marker generic clients read for that.
+                    extra["classification"] = "BAD_USER_INPUT"
+                    extra["invalidParams"] = [
+                        {"name": p.name, "code": p.code, "reason": p.reason}
+                        for p in original.problems
+                    ]
+                error.extensions = {**(error.extensions or {}), **extra}
             elif is_unexpected(error):
                 log.error(INTERNAL_ERROR, error_type=type(original).__name__, path=error.path)
 

@@ -15,7 +15,12 @@ from api.schemas.common import Line, QueryInt
 from domain.services import events
 from domain.views import StoredEvent
 
-router = APIRouter(prefix="/v1", tags=["gebeurtenissen"], dependencies=[Depends(json_media)])
+router = APIRouter(
+    prefix="/v1",
+    responses=problems(406, 500),
+    tags=["gebeurtenissen"],
+    dependencies=[Depends(json_media)],
+)
 
 
 class Gebeurtenis(BaseModel):

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from api.rest.common import problems
 from domain.errors import Unauthenticated
 
-router = APIRouter(prefix="/v1", tags=["beheer"])
+router = APIRouter(prefix="/v1", tags=["beheer"], responses=problems(500))
 
 
 class Gezondheid(BaseModel):

@@ -23,6 +23,7 @@ from domain.services.referrals import Replayed
 
 router = APIRouter(
     prefix="/v1",
+    responses=problems(406, 500),
     tags=["verwijzingen"],
     dependencies=[Depends(json_media), Depends(known_query())],
 )
@@ -97,6 +98,8 @@ async def post_referral(
     )
     if isinstance(outcome, Replayed):
         return _respond(outcome.response, replayed=True)
+    if outcome.created:
+        request.app.state.metrics.verwijzingen_ontvangen.inc()
     return _respond(render(outcome))
 
 

@@ -14,7 +14,12 @@ from api.schemas.trajectories import Fase, Traject, TrajectLijst, TrajectStatus,
 from domain.model.trajectory import TrajectoryState
 from domain.services import trajectories
 
-router = APIRouter(prefix="/v1", tags=["trajecten"], dependencies=[Depends(json_media)])
+router = APIRouter(
+    prefix="/v1",
+    responses=problems(406, 500),
+    tags=["trajecten"],
+    dependencies=[Depends(json_media)],
+)
 
 LIST_QUERY = ("status", "fase", "gemeente", "vrijwilligerId", "limit", "cursor")
 

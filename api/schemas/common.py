@@ -49,6 +49,11 @@ def _free(value: object) -> object:
     return _no_bsn(value)
 
 
+def guard_code(value: object) -> object:
+    """A code-list value: BSN-guarded like any string; the list itself checks membership."""
+    return _no_bsn(value) if isinstance(value, str) else value
+
+
 def _no_bsn(value: str) -> str:
     if looks_like_bsn(value):  # the problem names the field, never the value
         raise PydanticCustomError("bsn-niet-toegestaan", "Een BSN is hier niet toegestaan.")

@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from api.errors import problem_extras, status_of
@@ -22,6 +22,7 @@ from api.schemas.common import (
     Phone,
     RequestModel,
     ResponseModel,
+    guard_code,
     matching,
     unique,
 )
@@ -46,21 +47,32 @@ from domain.ports import StoredResponse
 from domain.services.referrals import IntakeResult
 from domain.views import ReferralStatusView
 
-VerwijzerType = Literal[
-    "consultatiebureau",
-    "cjg",
-    "ggd",
-    "verloskundige",
-    "kraamzorg",
-    "huisarts",
-    "sociaal_wijkteam",
-    "zelfaanmelding",
-    "overig",
+# Code lists go through the BSN guard too (CONTRACT §1: every string of the body).
+VerwijzerType = Annotated[
+    Literal[
+        "consultatiebureau",
+        "cjg",
+        "ggd",
+        "verloskundige",
+        "kraamzorg",
+        "huisarts",
+        "sociaal_wijkteam",
+        "zelfaanmelding",
+        "overig",
+    ],
+    BeforeValidator(guard_code),
 ]
-OrganisatieIdSchema = Literal["ura", "oin", "kvk", "intern"]
-AanmeldReden = Literal["onzeker_opvoeding", "weinig_netwerk", "taal", "jonge_moeder", "overig"]
-ToestemmingWijze = Literal["mondeling", "schriftelijk", "digitaal"]
-ToestemmingScope = Literal["delen_met_mim", "terugkoppeling_aan_verwijzer"]
+OrganisatieIdSchema = Annotated[Literal["ura", "oin", "kvk", "intern"], BeforeValidator(guard_code)]
+AanmeldReden = Annotated[
+    Literal["onzeker_opvoeding", "weinig_netwerk", "taal", "jonge_moeder", "overig"],
+    BeforeValidator(guard_code),
+]
+ToestemmingWijze = Annotated[
+    Literal["mondeling", "schriftelijk", "digitaal"], BeforeValidator(guard_code)
+]
+ToestemmingScope = Annotated[
+    Literal["delen_met_mim", "terugkoppeling_aan_verwijzer"], BeforeValidator(guard_code)
+]
 TerugkoppelingStatus = Literal["ontvangen", "in_behandeling", "gestart", "afgerond", "niet_gestart"]
 
 OrgCode = Annotated[Line, matching(r"^[A-Za-z0-9._:-]{2,64}$")]
@@ -135,12 +147,6 @@ class Aanmelding(RequestModel):
         list[AanmeldReden], Field(min_length=1, max_length=5), AfterValidator(unique)
     ]
     toelichting: Annotated[FreeText, Field(min_length=1, max_length=500)] | None = None
-
-    @model_validator(mode="after")
-    def _explained(self) -> Aanmelding:
-        if "overig" in self.redenen and self.toelichting is None:
-            raise PydanticCustomError("verplicht", "Een toelichting hoort bij reden overig.")
-        return self
 
 
 class VastgelegdDoor(RequestModel):

@@ -189,6 +189,13 @@ def intake_problems(cmd: RegisterReferral, *, today: date) -> list[FieldProblem]
                 "Een geboortedatum ligt niet in de toekomst.",
             )
         )
+    registration = cmd.registration
+    if RegistrationReason.OTHER in registration.reasons and not registration.explanation:
+        problems.append(
+            FieldProblem(
+                "aanmelding.toelichting", "verplicht", "Een toelichting hoort bij reden overig."
+            )
+        )
     if cmd.consent is not None and cmd.consent.date is not None and cmd.consent.date > today:
         problems.append(
             FieldProblem(

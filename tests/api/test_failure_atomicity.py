@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 import adapters.db.tables  # noqa: F401 (registers the tables in the metadata)
 from adapters.db import uow
+from adapters.db.outbox import write_events
 from tests.factories import an_idempotency_key, referral_body
 
 Auth = Callable[..., dict[str, str]]
@@ -89,7 +90,7 @@ async def test_the_500_is_audited_as_a_server_error_in_its_own_transaction(
     engine: AsyncEngine,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(uow, "write_events", failing_after(uow.write_events))
+    monkeypatch.setattr(uow, "write_events", failing_after(write_events))
     headers = {**auth("verwijzer"), "Idempotency-Key": an_idempotency_key()}
     await client.post(URL, json=referral_body(), headers=headers)
 

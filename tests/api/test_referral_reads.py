@@ -19,6 +19,11 @@ URL = "/v1/verwijzingen"
 OIN = "00000001001234567000"
 
 
+def changed_body(changes: dict[str, Any]) -> dict[str, Any]:
+    """`referral_body` with fields changed by dotted path (`...` removes one)."""
+    return referral_body(**changes)
+
+
 async def register(
     client: httpx.AsyncClient,
     auth: Auth,
@@ -109,9 +114,9 @@ async def test_search_by_reference_finds_only_the_callers_own_referral(
     backend: str, client: httpx.AsyncClient, auth: Auth
 ) -> None:
     reference = a_reference()
-    own = await register(client, auth, referral_body(**{"verwijzer.referentie": reference}))
-    other_body = referral_body(
-        **{
+    own = await register(client, auth, changed_body({"verwijzer.referentie": reference}))
+    other_body = changed_body(
+        {
             "verwijzer.referentie": reference,
             "verwijzer.organisatieId": {"schema": "oin", "waarde": OIN},
         }
@@ -130,7 +135,7 @@ async def test_a_coordinator_searches_its_own_organisations_referrals(
     backend: str, client: httpx.AsyncClient, auth: Auth, org: str, found: int
 ) -> None:
     reference = a_reference()
-    await register(client, auth, referral_body(**{"verwijzer.referentie": reference}))
+    await register(client, auth, changed_body({"verwijzer.referentie": reference}))
     response = await client.post(
         f"{URL}/_zoek", json={"referentie": reference}, headers=auth("coordinator", org)
     )
@@ -205,7 +210,7 @@ async def test_r16_a_fresh_referral_reads_as_ontvangen_without_reason(
 async def test_r17_without_feedback_consent_the_status_is_null(
     backend: str, client: httpx.AsyncClient, auth: Auth
 ) -> None:
-    body = referral_body(**{"toestemming.scope": ["delen_met_mim"]})
+    body = changed_body({"toestemming.scope": ["delen_met_mim"]})
     created = await register(client, auth, body)
     view = (await client.get(f"{URL}/{created['id']}", headers=auth("verwijzer"))).json()
 

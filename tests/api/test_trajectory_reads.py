@@ -21,12 +21,17 @@ URL = "/v1/trajecten"
 VOLUNTEER = {"vrijwilligerId": "0b7e1c7a-1234-4a5b-9c1d-123456789012"}
 
 
+def changed_body(changes: dict[str, Any]) -> dict[str, Any]:
+    """`referral_body` with fields changed by dotted path (`...` removes one)."""
+    return referral_body(**changes)
+
+
 async def register(
     client: httpx.AsyncClient, auth: Auth, *, gemeente: str = "GM0363", org: str = "mim-demo"
 ) -> str:
     """A self-registration recorded by the host coordinator; returns its trajectory id."""
-    body = referral_body(
-        **{
+    body = changed_body(
+        {
             "verwijzer.type": "zelfaanmelding",
             "verwijzer.organisatieId": {"schema": "intern", "waarde": org},
             "aanmelding.gemeente": gemeente,

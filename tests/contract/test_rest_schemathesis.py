@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -53,5 +54,5 @@ schema = schemathesis.openapi.from_asgi("/v1/openapi.json", APP, config=CONFIG)
 
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_rest_operation_honours_its_documented_contract(case: schemathesis.Case) -> None:
+def test_every_rest_operation_honours_its_documented_contract(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})

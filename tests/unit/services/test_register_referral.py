@@ -96,7 +96,7 @@ async def test_an_intake_publishes_one_thin_referral_received_event() -> None:
     uow = FakeUnitOfWork()
     _created(await _register(a_register_command(), uow))
     [referral], [trajectory] = uow.stored_referrals, uow.stored_trajectories
-    [row] = uow.outbox.rows
+    [row] = uow.events.rows
     assert row.event == ReferralReceived(
         subject=referral.id, organisation=HOST, municipality="GM0363", trajectory_id=trajectory.id
     )
@@ -115,7 +115,7 @@ async def test_an_intake_writes_one_create_audit_entry_on_the_hosts_chain() -> N
     cmd = a_register_command()
     _created(await _register(cmd, uow))
     [referral], [trajectory] = uow.stored_referrals, uow.stored_trajectories
-    [entry] = uow.audit_log.entries
+    [entry] = uow.audit.entries
     assert entry.action is AuditAction.CREATE
     assert entry.purpose is Purpose.INTAKE
     assert (entry.resource, entry.resource_id) == ("verwijzing", referral.id)
@@ -187,8 +187,8 @@ async def test_a_forbidden_intake_is_refused_and_commits_nothing(
     uow = FakeUnitOfWork()
     with pytest.raises(Forbidden):
         await _register(cmd, uow, actor=actor, claim=CLAIM)
-    assert (uow.committed, uow.stored_referrals, uow.outbox.rows) == (False, [], [])
-    assert (uow.audit_log.entries, uow.idempotency_store.records) == ([], {})
+    assert (uow.committed, uow.stored_referrals, uow.events.rows) == (False, [], [])
+    assert (uow.audit.entries, uow.idempotency.records) == ([], {})
 
 
 RULES: Final = {
@@ -217,9 +217,9 @@ async def test_an_intake_breaking_a_rule_is_refused_and_commits_nothing(
     with pytest.raises(RuleViolation) as refused:
         await _register(cmd, uow, actor=an_actor(Role.COORDINATOR), claim=CLAIM)
     assert [p.code for p in refused.value.problems] == codes
-    assert (uow.committed, uow.stored_referrals, uow.outbox.rows) == (False, [], [])
+    assert (uow.committed, uow.stored_referrals, uow.events.rows) == (False, [], [])
     # a 400 is not stored under the key: the client may fix the request and reuse it
-    assert (uow.audit_log.entries, uow.idempotency_store.records) == ([], {})
+    assert (uow.audit.entries, uow.idempotency.records) == ([], {})
 
 
 # --- Idempotency-Key ------------------------------------------------------------------
@@ -230,7 +230,7 @@ async def test_the_same_key_replays_the_first_outcome_and_runs_nothing_again() -
     first = _created(await _register(a_register_command(), uow, claim=CLAIM))
     again = await _register(a_register_command(), uow, claim=CLAIM)
     assert again == Replayed(StoredResponse(201, {"id": first.view.id}))
-    assert (len(uow.stored_referrals), len(uow.outbox.rows), len(uow.audit_log.entries)) == (
+    assert (len(uow.stored_referrals), len(uow.events.rows), len(uow.audit.entries)) == (
         1,
         1,
         1,
@@ -250,7 +250,7 @@ async def test_the_same_key_with_another_body_is_idempotency_key_hergebruikt() -
 
 async def test_a_key_held_by_a_request_in_flight_is_verzoek_loopt_nog() -> None:
     uow = FakeUnitOfWork()
-    uow.idempotency_store.in_flight.add(CLAIM.scope)
+    uow.idempotency.in_flight.add(CLAIM.scope)
     with pytest.raises(RequestInProgress) as refused:
         await _register(a_register_command(), uow, claim=CLAIM)
     assert refused.value.code == "verzoek-loopt-nog"
@@ -266,9 +266,9 @@ async def test_the_same_business_key_and_content_under_a_new_key_answers_the_exi
     second_claim = IdempotencyClaim(scope="t" * 64, fingerprint=CLAIM.fingerprint)
     again = _created(await _register(a_register_command(), uow, claim=second_claim))
     assert (again.created, again.view.id) == (False, first.view.id)
-    assert (len(uow.stored_referrals), len(uow.outbox.rows)) == (1, 1)  # no second event
-    assert [e.action for e in uow.audit_log.entries] == [AuditAction.CREATE, AuditAction.READ]
-    assert uow.idempotency_store.records[second_claim.scope] == (
+    assert (len(uow.stored_referrals), len(uow.events.rows)) == (1, 1)  # no second event
+    assert [e.action for e in uow.audit.entries] == [AuditAction.CREATE, AuditAction.READ]
+    assert uow.idempotency.records[second_claim.scope] == (
         second_claim.fingerprint,
         StoredResponse(200, {"id": first.view.id}),
     )
@@ -287,7 +287,7 @@ async def test_the_same_business_key_with_other_content_is_a_duplicate_remembere
     )
     assert len(uow.stored_referrals) == 1
     remembered = StoredResponse(409, {"code": "verwijzing-bestaat-al"})
-    assert uow.idempotency_store.records[second_claim.scope] == (
+    assert uow.idempotency.records[second_claim.scope] == (
         second_claim.fingerprint,
         remembered,
     )

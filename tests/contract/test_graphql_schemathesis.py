@@ -1,0 +1,62 @@
+"""Schemathesis over the GraphQL schema: generated queries and mutations get data, a union
+member or a coded client error, never a server error.
+
+Schemathesis' GraphQL check fails on *any* `errors` entry, client errors included (ST206), but
+a query with `limit: 384` is refused by contract (CONTRACT §5.4, §17). So the assertion is ours:
+HTTP below 500, every resolver error (one with a `path`) carries a contract code, and none is
+`interne-fout`; errors without a path are the document's own validation errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from adapters.db.engine import make_engine
+from adapters.db.migrate import upgrade_to_head
+from api.app import create_app
+from api.settings import Settings
+from api.tokens import claims_for, mint
+from domain.policy import Role
+
+_SCRATCH = Path(tempfile.mkdtemp(prefix="mim-schemathesis-graphql-"))
+_URL = f"sqlite+aiosqlite:///{_SCRATCH / 'mim.db'}"
+
+
+async def _migrate() -> None:
+    engine = make_engine(_URL)
+    await upgrade_to_head(engine)
+    await engine.dispose()
+
+
+asyncio.run(_migrate())
+SETTINGS = Settings(env="test", database_url=_URL, data_dir=_SCRATCH / "data", scheduler=False)
+APP = create_app(SETTINGS)
+TOKEN = mint(
+    SETTINGS, claims_for(role=Role.COORDINATOR, organisation="mim-demo", settings=SETTINGS)
+)
+
+schema = schemathesis.graphql.from_asgi(
+    "/v1/graphql", APP, headers={"Authorization": f"Bearer {TOKEN}"}
+)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_generated_graphql_operations_never_break_the_server(case: schemathesis.Case[Any]) -> None:
+    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code < 500
+    body = response.json()
+    assert "data" in body or "errors" in body
+    unexpected = [
+        error
+        for error in body.get("errors") or []
+        if (code := error.get("extensions", {}).get("code")) == "interne-fout"
+        or (code is None and "path" in error)
+    ]
+    assert unexpected == [], body
