@@ -189,8 +189,11 @@ def configure_logging(*, json: bool = True, level: str = "INFO") -> None:
 
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         uvicorn_logger = logging.getLogger(name)
+        switched_off = not uvicorn_logger.handlers and not uvicorn_logger.propagate
         uvicorn_logger.handlers.clear()
-        uvicorn_logger.propagate = True
+        # `uvicorn --no-access-log` leaves its access logger without handlers and not
+        # propagating; keep it silent rather than switch it back on.
+        uvicorn_logger.propagate = not (switched_off and name == "uvicorn.access")
     # httpx logs every request URL at INFO; webhook URLs may carry tokens.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -25,11 +25,11 @@ from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.logging import configure_logging
 from adapters.organisations_toml import demo_configuration, load_directory
 from api import errors
-from api.authentication_gate import AuthenticationGate
 from api.deps import Services, access_context
 from api.graphql.router import graphql_routes
 from api.metrics import MimMetrics
 from api.middleware import RequestContextMiddleware
+from api.request_gate import RequestGate
 from api.rest import events, operations, referrals, trajectories
 from api.rest.common import Problem
 from api.settings import Settings, settings_from_env
@@ -146,7 +146,7 @@ def create_app(
             allow_headers=["*"],
             expose_headers=["Location", "ETag", "Link", "X-Request-Id"],
         )
-    app.add_middleware(AuthenticationGate, verifier=wiring.verifier)
+    app.add_middleware(RequestGate, verifier=wiring.verifier, served=_served_by(app))
     app.add_middleware(
         RequestContextMiddleware,
         production=settings.production,
@@ -161,6 +161,13 @@ def create_app_from_env() -> FastAPI:
     settings = settings_from_env()
     configure_logging(json=settings.production)
     return create_app(settings)
+
+
+def _served_by(app: FastAPI) -> Callable[[str, str], bool]:
+    def served(path: str, method: str) -> bool:
+        return path == "/v1/graphql" or method in errors.documented_methods(app, path)
+
+    return served
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -228,14 +235,26 @@ _DESCRIPTION = (
 
 
 def _clean_openapi(document: dict[str, Any]) -> dict[str, Any]:
-    """Shape errors are 400 problem+json for us: no stray 422 HTTPValidationError."""
-    for path_item in document.get("paths", {}).values():
+    """Shape errors are 400 problem+json for us: no stray 422 HTTPValidationError. Every
+    operation outside health and metrics takes the bearer token (CONTRACT §3)."""
+    for path, path_item in document.get("paths", {}).items():
         for operation in path_item.values():
+            if not path.startswith(("/v1/health/", "/v1/metrics")):
+                operation["security"] = [{"bearer": []}]
             responses = operation.get("responses", {})
             default_422 = responses.get("422", {}).get("content", {}).get("application/json")
             if default_422 is not None:
                 del responses["422"]
-    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    components = document.setdefault("components", {})
+    components["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "JWT (CONTRACT §3): ES256, RS256 or HS256 as configured.",
+        }
+    }
+    schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")

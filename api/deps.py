@@ -13,7 +13,6 @@ from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import TokenVerifier, authenticate
 from domain.errors import NotFound, RuleViolation
@@ -40,30 +39,15 @@ class Services:
     record_failure: Callable[[AccessContext, Sequence[AuditEntry], int], Awaitable[None]]
 
 
-async def services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
-
-
-ServicesDep = Annotated[Services, Depends(services)]
-bearer = HTTPBearer(auto_error=False, description="JWT (CONTRACT §3)")
-
-
-async def current_actor(
-    request: Request,
-    wiring: ServicesDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Actor:
-    actor: Actor | None = getattr(request.state, "actor", None)  # the authentication gate's
+def actor_of(request: Request, wiring: Services) -> Actor:
+    """The verified caller (api.request_gate verified those of body requests already).
+    The bearer scheme is documented in the OpenAPI document by api.app."""
+    actor: Actor | None = getattr(request.state, "actor", None)
     if actor is None:
         header = request.headers.get("authorization")
         actor = authenticate(header if header else None, wiring.verifier)
         request.state.actor = actor
-    del credentials  # documents the scheme in OpenAPI; the header is read as sent
     return actor
-
-
-ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
 def access_context(request: Request, actor: Actor) -> AccessContext:
@@ -77,34 +61,35 @@ def access_context(request: Request, actor: Actor) -> AccessContext:
     )
 
 
-async def new_uow(request: Request, actor: ActorDep, wiring: ServicesDep) -> UnitOfWork:
-    return wiring.new_uow(access_context(request, actor))
+@dataclass(frozen=True, slots=True)
+class Ports:
+    """What a use case needs, bound to this request's caller: one dependency where a route
+    would otherwise solve six (each costs more than what it does)."""
+
+    actor: Actor
+    new_uow: Callable[[], UnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    directory: OrganisationDirectory
+
+    def uow(self) -> UnitOfWork:
+        return self.new_uow()
 
 
-async def uow_factory(
-    request: Request, actor: ActorDep, wiring: ServicesDep
-) -> Callable[[], UnitOfWork]:
+async def ports(request: Request) -> Ports:
+    wiring: Services = request.app.state.services
+    actor = actor_of(request, wiring)
     context = access_context(request, actor)
-    return lambda: wiring.new_uow(context)
+    return Ports(
+        actor=actor,
+        new_uow=lambda: wiring.new_uow(context),
+        clock=wiring.clock,
+        ids=wiring.ids,
+        directory=wiring.directory,
+    )
 
 
-async def clock(wiring: ServicesDep) -> Clock:
-    return wiring.clock
-
-
-async def ids(wiring: ServicesDep) -> IdGenerator:
-    return wiring.ids
-
-
-async def directory(wiring: ServicesDep) -> OrganisationDirectory:
-    return wiring.directory
-
-
-UowDep = Annotated[UnitOfWork, Depends(new_uow)]
-UowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(uow_factory)]
-ClockDep = Annotated[Clock, Depends(clock)]
-IdsDep = Annotated[IdGenerator, Depends(ids)]
-DirectoryDep = Annotated[OrganisationDirectory, Depends(directory)]
+PortsDep = Annotated[Ports, Depends(ports)]
 
 
 def parse_id(value: str) -> str:

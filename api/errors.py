@@ -230,10 +230,7 @@ def allowed_methods(request: Request) -> list[str]:
     Undocumented routes (the OpenAPI document itself, the development pages) fall back to
     the router.
     """
-    served: list[tuple[str, bool]] = []
-    for pattern, literal, methods in _documented_paths(request):
-        if pattern.fullmatch(request.url.path):
-            served.extend((method, literal) for method in methods)
+    served = _documented(request.app, request.url.path)
     if not served:
         served = [
             (method, True)
@@ -248,17 +245,33 @@ def allowed_methods(request: Request) -> list[str]:
     return allowed
 
 
-def _documented_paths(request: Request) -> list[tuple[re.Pattern[str], bool, list[str]]]:
+def documented_methods(app: Any, path: str) -> list[str]:
+    """The methods the OpenAPI document gives this path (a literal path before a template)."""
+    served = _documented(app, path)
+    literal_match = any(is_literal for _, is_literal in served)
+    return [m for m, is_literal in served if is_literal or not literal_match]
+
+
+def _documented(app: Any, path: str) -> list[tuple[str, bool]]:
+    return [
+        (method, literal)
+        for pattern, literal, methods in _documented_paths(app)
+        if pattern.fullmatch(path)
+        for method in methods
+    ]
+
+
+def _documented_paths(app: Any) -> list[tuple[re.Pattern[str], bool, list[str]]]:
     cached: list[tuple[re.Pattern[str], bool, list[str]]] | None = getattr(
-        request.app.state, "documented_paths", None
+        app.state, "documented_paths", None
     )
     if cached is None:
         cached = []
-        for template, item in request.app.openapi().get("paths", {}).items():
+        for template, item in app.openapi().get("paths", {}).items():
             regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
             methods = [m.upper() for m in item if m.upper() in _METHODS]
             cached.append((re.compile(regex), "{" not in template, methods))
-        request.app.state.documented_paths = cached
+        app.state.documented_paths = cached
     return cached
 
 

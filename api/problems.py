@@ -44,6 +44,18 @@ TITLES: Final[dict[str, str]] = {
     "interne-fout": "Interne fout",
 }
 
+ACCEPTABLE: Final = frozenset(
+    {"*/*", "application/*", "application/json", "application/problem+json"}
+)
+
+
+def acceptable(accept: str | None) -> bool:
+    """Whether an `Accept` header admits our JSON or problem+json answers (else 406)."""
+    return not accept or any(
+        part.split(";")[0].strip().lower() in ACCEPTABLE for part in accept.split(",")
+    )
+
+
 _CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 

@@ -40,9 +40,14 @@ class IdempotencyClaim:
     fingerprint: str
 
 
+class KeyTaken(Exception):
+    """Raised by `commit()`: the business key or the Idempotency-Key of a staged referral is
+    already stored (perhaps by a request still in flight). Nothing of the transaction is kept."""
+
+
 class ReferralRepository(Protocol):
-    async def add(self, referral: Referral, trajectory: Trajectory) -> bool:
-        """Stores both; False (and nothing stored) when the business key exists."""
+    def add(self, referral: Referral, trajectory: Trajectory) -> None:
+        """Stages both for the commit, which raises `KeyTaken` when the business key exists."""
         ...
 
     async def get(self, referral_id: str) -> tuple[Referral, Trajectory] | None: ...
@@ -87,11 +92,15 @@ class IdempotencyStore(Protocol):
     async def claim(self, claim: IdempotencyClaim) -> tuple[str, StoredResponse] | None:
         """Locks the key for this transaction; returns (fingerprint, response) when stored.
 
-        Raises RequestInProgress when another transaction holds the key right now.
+        Raises RequestInProgress when another transaction holds the key right now. An
+        expired record counts as absent.
         """
         ...
 
-    def remember(self, claim: IdempotencyClaim, response: StoredResponse) -> None: ...
+    def remember(self, claim: IdempotencyClaim, response: StoredResponse) -> None:
+        """Stores the outcome with the commit; a live record under the scope is `KeyTaken`,
+        an expired one is replaced."""
+        ...
 
 
 class AuditLog(Protocol):

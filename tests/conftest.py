@@ -35,12 +35,23 @@ TABLES = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "backends(*names): run only on these backends (a path only one of them takes)"
+    )
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # PostgreSQL runs are added only when a server is there: nothing is skipped.
-    if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+    wanted = BACKENDS
+    marker = metafunc.definition.get_closest_marker("backends")
+    if marker is not None:
+        wanted = [b for b in BACKENDS if b in marker.args]
     if "pg_only" in metafunc.fixturenames:
-        metafunc.parametrize("pg_only", ["postgresql"] if POSTGRES_URL else [], indirect=True)
+        wanted = [b for b in BACKENDS if b == "postgresql"]
+        metafunc.parametrize("pg_only", wanted, indirect=True)
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", wanted, indirect=True)
 
 
 @pytest.fixture

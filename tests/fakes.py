@@ -39,7 +39,7 @@ from domain.model.referral import (
 )
 from domain.model.trajectory import ACTIVE, PHASES, Trajectory, TrajectoryState
 from domain.policy import ROLE_MAXIMUM_SCOPES, Actor, Role, Scope
-from domain.ports import IdempotencyClaim, StoredResponse, UnitOfWork
+from domain.ports import IdempotencyClaim, KeyTaken, StoredResponse, UnitOfWork
 from domain.views import StoredEvent, TrajectoryFilter
 
 # ---------------------------------------------------------------------------------------
@@ -105,6 +105,7 @@ class _Session:
         self.committed = _Rows()
         self.work: _Rows | None = None
         self.tracked: list[Trajectory] = []  # added or loaded: commit turns their events into rows
+        self.key_taken = False  # a staged referral met an existing business key
 
     def rows(self) -> _Rows:
         if self.work is None:
@@ -116,15 +117,15 @@ class FakeReferralRepository:
     def __init__(self, session: _Session) -> None:
         self._session = session
 
-    async def add(self, referral: Referral, trajectory: Trajectory) -> bool:
+    def add(self, referral: Referral, trajectory: Trajectory) -> None:
         rows = self._session.rows()
         key = _business_key(referral)
         if any(_business_key(r) == key for r in rows.referrals.values()):
-            return False
+            self._session.key_taken = True  # the commit refuses, like the SQL store
+            return
         rows.referrals[referral.id] = referral
         rows.trajectories[trajectory.id] = trajectory
         self._session.tracked.append(trajectory)
-        return True
 
     async def get(self, referral_id: str) -> tuple[Referral, Trajectory] | None:
         rows = self._session.rows()
@@ -293,10 +294,16 @@ class FakeIdempotencyStore:
     def remember(self, claim: IdempotencyClaim, response: StoredResponse) -> None:
         self.pending.append((claim, response))
 
+    def taken(self) -> bool:
+        """A live record under a pending scope (no expiry here): the commit refuses."""
+        return any(
+            claim.scope in self.records or claim.scope in self.in_flight
+            for claim, _ in self.pending
+        )
+
     def flush(self) -> None:
         for claim, response in self.pending:
-            # Like the SQL store: a live record is never overwritten (no expiry here).
-            self.records.setdefault(claim.scope, (claim.fingerprint, response))
+            self.records[claim.scope] = (claim.fingerprint, response)
         self.pending.clear()
 
 
@@ -316,7 +323,7 @@ class FakeUnitOfWork:
 
     def __init__(self, *, clock: FakeClock | None = None, ids: FakeIds | None = None) -> None:
         self._session = _Session()
-        self._clock = clock or FakeClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+        self._clock = clock or FakeClock(T0)
         self._ids = ids or FakeIds(series=0xE7)  # event ids, apart from the use case's ids
         self.referrals = FakeReferralRepository(self._session)
         self.trajectories = FakeTrajectoryRepository(self._session)
@@ -331,6 +338,7 @@ class FakeUnitOfWork:
             raise RuntimeError("a unit of work is not re-entrant")
         self._session.work = copy.deepcopy(self._session.committed)
         self._session.tracked = []
+        self._session.key_taken = False
         return self
 
     async def __aexit__(
@@ -344,6 +352,9 @@ class FakeUnitOfWork:
 
     async def commit(self) -> None:
         rows = self._session.rows()
+        if self._session.key_taken or self.idempotency.taken():
+            await self.rollback()
+            raise KeyTaken("business key or Idempotency-Key already stored")
         for trajectory in {id(t): t for t in self._session.tracked}.values():
             for event in trajectory.pending_events:
                 self.events.append(event, event_id=self._ids.new(), at=self._clock.now())
@@ -360,6 +371,7 @@ class FakeUnitOfWork:
         if self._session.work is not None:
             self._session.work = copy.deepcopy(self._session.committed)
         self._session.tracked = []
+        self._session.key_taken = False
         self.audit.pending.clear()
         self.idempotency.pending.clear()
 

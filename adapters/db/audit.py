@@ -116,8 +116,20 @@ async def write_lines(
     outcome: Outcome = SUCCESS,
 ) -> None:
     """Inserts the lines unsealed, in the caller's transaction."""
-    lines = [_line(e, context, line_id=ids.new(), at=at, outcome=outcome) for e in entries]
-    await conn.execute(_INSERT_LINES, lines)
+    await conn.execute(
+        _INSERT_LINES, line_rows(entries, context=context, ids=ids, at=at, outcome=outcome)
+    )
+
+
+def line_rows(
+    entries: Sequence[AuditEntry],
+    *,
+    context: AccessContext,
+    ids: IdGenerator,
+    at: datetime,
+    outcome: Outcome = SUCCESS,
+) -> list[dict[str, Any]]:
+    return [_line(e, context, line_id=ids.new(), at=at, outcome=outcome) for e in entries]
 
 
 async def seal_lines(conn: AsyncConnection, *, limit: int) -> int:

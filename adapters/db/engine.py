@@ -13,9 +13,11 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     if not is_sqlite(url):
-        return create_async_engine(url, pool_size=pool_size, max_overflow=5, pool_pre_ping=False)
+        # Overflow connections are closed when returned: under load that is a new connection
+        # (and its type introspection) per request, so the steady pool holds the concurrency.
+        return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False)
     engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")

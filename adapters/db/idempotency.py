@@ -11,19 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.tables import IdempotencyRecordRow, table_of
 from domain.errors import RequestInProgress
-from domain.ports import IdempotencyClaim, StoredResponse
+from domain.ports import IdempotencyClaim, KeyTaken, StoredResponse
 
 record_t = table_of(IdempotencyRecordRow)
 KEPT: Final = timedelta(hours=72)
 
-# One round trip on PostgreSQL: try the key's lock (a concurrent holder means the first
-# request is still in flight) and read a stored outcome in the same statement.
-_PG_CLAIM = sa.text(
-    "SELECT pg_try_advisory_xact_lock(hashtextextended(:scope, 0)) AS free, "
-    "r.fingerprint, r.status, r.body, r.headers "
-    "FROM (SELECT 1) AS one LEFT JOIN idempotency_record AS r "
-    "ON r.scope = :scope AND r.expires_at > :now"
-)
+_PG_LOCK = sa.text("SELECT pg_try_advisory_xact_lock(hashtextextended(:scope, 0))")
 
 
 class SqlIdempotencyStore:
@@ -32,20 +25,17 @@ class SqlIdempotencyStore:
         self.pending: list[tuple[IdempotencyClaim, StoredResponse]] = []
 
     async def claim(self, claim: IdempotencyClaim) -> tuple[str, StoredResponse] | None:
-        params = {"scope": claim.scope, "now": self._now}
         if self._conn.dialect.name == "postgresql":
-            row = (await self._conn.execute(_PG_CLAIM, params)).one()
-            if not row.free:
+            # The lock first, then the read in a statement of its own: its fresh snapshot
+            # sees a record that the previous holder committed while we took the lock.
+            locked = (await self._conn.execute(_PG_LOCK, {"scope": claim.scope})).scalar()
+            if not locked:
                 raise RequestInProgress("Een verzoek met deze Idempotency-Key loopt nog.")
-        else:
-            query = sa.select(record_t).where(
-                record_t.c.scope == claim.scope, record_t.c.expires_at > self._now
-            )
-            found = (await self._conn.execute(query)).first()
-            if found is None:
-                return None
-            row = found
-        if row.fingerprint is None:
+        query = sa.select(record_t).where(
+            record_t.c.scope == claim.scope, record_t.c.expires_at > self._now
+        )
+        row = (await self._conn.execute(query)).first()
+        if row is None:
             return None
         return row.fingerprint, StoredResponse(row.status, row.body, dict(row.headers))
 
@@ -53,24 +43,27 @@ class SqlIdempotencyStore:
         self.pending.append((claim, response))
 
     async def flush(self) -> None:
-        if not self.pending:
-            return
+        """Writes the pending records; a live record under the same scope is `KeyTaken`."""
         upsert = _UPSERT[self._conn.dialect.name]
         for claim, response in self.pending:
-            await self._conn.execute(
-                upsert,
-                {
-                    "scope": claim.scope,
-                    "fingerprint": claim.fingerprint,
-                    "status": response.status,
-                    "body": response.body,
-                    "headers": response.headers,
-                    "created_at": self._now,
-                    "expires_at": self._now + KEPT,
-                    "b_now": self._now,
-                },
-            )
+            params = record_row(claim, response, now=self._now) | {"b_now": self._now}
+            if (await self._conn.execute(upsert, params)).first() is None:
+                raise KeyTaken("Idempotency-Key already stored")
         self.pending.clear()
+
+
+def record_row(
+    claim: IdempotencyClaim, response: StoredResponse, *, now: datetime
+) -> dict[str, Any]:
+    return {
+        "scope": claim.scope,
+        "fingerprint": claim.fingerprint,
+        "status": response.status,
+        "body": response.body,
+        "headers": response.headers,
+        "created_at": now,
+        "expires_at": now + KEPT,
+    }
 
 
 def _upsert(dialect: Any) -> Any:
@@ -81,7 +74,7 @@ def _upsert(dialect: Any) -> Any:
         index_elements=["scope"],
         set_={name: insert.excluded[name] for name in replaced},
         where=record_t.c.expires_at <= sa.bindparam("b_now"),
-    )
+    ).returning(record_t.c.scope)
 
 
 _UPSERT = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}

@@ -48,19 +48,19 @@ class Tracked:
 
     def __init__(self) -> None:
         self.trajectories: list[Trajectory] = []
+        self.new_referral: tuple[Referral, Trajectory] | None = None
 
 
 class SqlReferralRepository:
     def __init__(self, conn: AsyncConnection, tracked: Tracked) -> None:
         self._conn, self._tracked = conn, tracked
 
-    async def add(self, referral: Referral, trajectory: Trajectory) -> bool:
-        insert = _INSERT_REFERRAL[self._conn.dialect.name]
-        if (await self._conn.execute(insert, referral_row(referral))).first() is None:
-            return False
-        await self._conn.execute(_INSERT_TRAJECTORY, trajectory_row(trajectory))
+    def add(self, referral: Referral, trajectory: Trajectory) -> None:
+        """Staged: the unit of work writes it at commit (in one statement where it can)."""
+        if self._tracked.new_referral is not None:
+            raise RuntimeError("one new referral per unit of work")
+        self._tracked.new_referral = (referral, trajectory)
         self._tracked.trajectories.append(trajectory)
-        return True
 
     def _joined(self) -> sa.Select[tuple[object, ...]]:
         return sa.select(referral_t, trajectory_t).join(
@@ -167,3 +167,14 @@ class SqlTrajectoryRepository:
             )
         query = query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
         return [trajectory_from_row(row) for row in (await self._conn.execute(query)).all()]
+
+
+async def insert_referral(
+    conn: AsyncConnection, referral: Referral, trajectory: Trajectory
+) -> bool:
+    """Both rows, in the caller's transaction; False (nothing written) for a taken business key."""
+    insert = _INSERT_REFERRAL[conn.dialect.name]
+    if (await conn.execute(insert, referral_row(referral))).first() is None:
+        return False
+    await conn.execute(_INSERT_TRAJECTORY, trajectory_row(trajectory))
+    return True

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.db.audit import Outcome, SqlAuditLog, write_lines
-from adapters.db.idempotency import SqlIdempotencyStore
-from adapters.db.outbox import SqlEventFeed, write_events
-from adapters.db.repositories import SqlReferralRepository, SqlTrajectoryRepository, Tracked
+from adapters.db.audit import Outcome, SqlAuditLog, line_rows, write_lines
+from adapters.db.idempotency import SqlIdempotencyStore, record_row
+from adapters.db.intake_statement import intake_parameters, intake_statement
+from adapters.db.mappers import referral_row, trajectory_row
+from adapters.db.outbox import SqlEventFeed, event_rows, write_events
+from adapters.db.repositories import (
+    SqlReferralRepository,
+    SqlTrajectoryRepository,
+    Tracked,
+    insert_referral,
+)
 from domain.events import DomainEvent
 from domain.model.audit import AuditEntry
-from domain.ports import AccessContext, Clock, IdGenerator
+from domain.model.referral import Referral
+from domain.model.trajectory import Trajectory
+from domain.ports import AccessContext, Clock, IdGenerator, KeyTaken
 
 
 class SqlUnitOfWork:
@@ -63,11 +74,18 @@ class SqlUnitOfWork:
         return events
 
     async def commit(self) -> None:
-        """Writes idempotency, outbox and audit rows with the domain rows, then commits once."""
+        """Writes the staged referral, idempotency, outbox and audit rows with the domain rows,
+        then commits once; `KeyTaken` (nothing kept) when a key is already stored."""
         conn = self._require()
         now = self._clock.now()
-        await self.idempotency.flush()
         events = self._pending_events()
+        staged = self._tracked.new_referral
+        if staged is not None and self._fits_one_statement(conn):
+            await self._commit_in_one_statement(conn, staged, events, now)
+            return
+        if staged is not None and not await insert_referral(conn, *staged):
+            raise KeyTaken("business key already stored")
+        await self.idempotency.flush()
         if events:
             ids = [self._ids.new() for _ in events]
             await write_events(conn, events, ids=ids, at=now, traceparent=self._context.traceparent)
@@ -77,6 +95,47 @@ class SqlUnitOfWork:
             )
             self.audit.entries.clear()
         await conn.commit()
+        self.committed = True
+
+    def _fits_one_statement(self, conn: AsyncConnection) -> bool:
+        """PostgreSQL, nothing sent yet in this unit of work, at most one idempotency record."""
+        return (
+            conn.dialect.name == "postgresql"
+            and not conn.in_transaction()
+            and len(self.idempotency.pending) <= 1
+        )
+
+    async def _commit_in_one_statement(
+        self,
+        conn: AsyncConnection,
+        staged: tuple[Referral, Trajectory],
+        events: list[DomainEvent],
+        now: datetime,
+    ) -> None:
+        referral, trajectory = staged
+        pending = self.idempotency.pending
+        lines = line_rows(self.audit.entries, context=self._context, ids=self._ids, at=now)
+        event_ids = [self._ids.new() for _ in events]
+        statement = intake_statement(remembered=bool(pending), events=len(events), lines=len(lines))
+        params = intake_parameters(
+            referral=referral_row(referral),
+            trajectory=trajectory_row(trajectory),
+            record=record_row(*pending[0], now=now) if pending else None,
+            events=event_rows(events, ids=event_ids, at=now, traceparent=self._context.traceparent),
+            lines=lines,
+        )
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            stored = (await autocommit.execute(statement, params)).scalar()
+        except IntegrityError as error:
+            if "pk_idempotency_record" not in str(error.orig):
+                raise
+            # The idempotency key is taken; the statement undid all of its inserts.
+            raise KeyTaken("Idempotency-Key already stored") from error
+        if not stored:
+            raise KeyTaken("business key already stored")
+        pending.clear()
+        self.audit.entries.clear()
         self.committed = True
 
     async def rollback(self) -> None:

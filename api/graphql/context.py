@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
-from api.deps import ActorDep, ClockDep, DirectoryDep, IdsDep, UowFactoryDep
+from api.deps import PortsDep
 from api.graphql.loaders import TrajectoryLoader, trajectory_loader
 from domain.model.organisations import OrganisationDirectory
 from domain.policy import Actor
@@ -37,15 +37,13 @@ class Context(BaseContext):
         )
 
 
-async def get_context(
-    actor: ActorDep,
-    new_uow: UowFactoryDep,
-    clock: ClockDep,
-    ids: IdsDep,
-    directory: DirectoryDep,
-    request: Request,
-) -> Context:
+async def get_context(ports: PortsDep, request: Request) -> Context:
     """The REST dependencies: an invalid or missing token is a 401 before any resolver runs."""
     return Context(
-        actor=actor, new_uow=new_uow, clock=clock, ids=ids, directory=directory, request=request
+        actor=ports.actor,
+        new_uow=ports.new_uow,
+        clock=ports.clock,
+        ids=ports.ids,
+        directory=ports.directory,
+        request=request,
     )

@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.failure_audit import FailureAudit
 from api.graphql.resolvers import referrals, trajectories
 from api.graphql.results import AanmeldenResultaat
 from api.graphql.types import Traject, TrajectVerbinding, VerwijzingStatus, VerwijzingStatusLijst
@@ -104,6 +105,7 @@ def _extensions(*, production: bool) -> list[Callable[[], SchemaExtension] | typ
         lambda: MaxTokensLimiter(max_token_count=2000),
         lambda: MaxAliasesLimiter(max_alias_count=20),
         lambda: CodedMaskErrors(should_mask_error=is_unexpected, error_message=INTERNAL_ERROR),
+        FailureAudit,
     ]
     if production:
         extensions.append(DisableIntrospection)

@@ -10,7 +10,7 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
-from api.problems import PROBLEM_MEDIA_TYPE
+from api.problems import PROBLEM_MEDIA_TYPE, acceptable
 from domain.errors import FieldProblem, RuleViolation
 from domain.model.bsn import looks_like_bsn
 
@@ -93,20 +93,7 @@ def link_header(url: str | None) -> dict[str, str]:
     return {"Link": f'<{url}>; rel="next"'} if url else {}
 
 
-_ACCEPTABLE = ("*/*", "application/*", "application/json", "application/problem+json")
-
-
 async def json_media(request: Request) -> None:
-    """Requests `application/json` (415 otherwise); an unsatisfiable `Accept` is 406."""
-    accept = request.headers.get("accept")
-    if accept and not any(
-        part.split(";")[0].strip().lower() in _ACCEPTABLE for part in accept.split(",")
-    ):
+    """An unsatisfiable `Accept` is 406 (requests with a body: see api.request_gate)."""
+    if not acceptable(request.headers.get("accept")):
         raise HTTPException(406)
-    if request.method in {"POST", "PUT", "PATCH"}:
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        allowed = {"application/json"} | (
-            {"application/merge-patch+json"} if request.method == "PATCH" else set()
-        )
-        if media not in allowed:
-            raise HTTPException(415)

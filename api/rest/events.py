@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import ActorDep, UowDep
+from api.deps import PortsDep
 from api.rest.common import json_media, known_query, link_header, problems
 from api.schemas.common import Line, QueryInt
 from domain.services import events
@@ -74,8 +74,7 @@ def cloud_event(event: StoredEvent) -> dict[str, Any]:
 )
 async def list_events(
     request: Request,
-    uow: UowDep,
-    actor: ActorDep,
+    ports: PortsDep,
     na: Annotated[QueryInt, Query(ge=0)] = 0,
     limit: Annotated[QueryInt, Query(ge=1, le=200)] = 50,
     type: Annotated[list[Line] | None, Query(max_length=25)] = None,
@@ -85,7 +84,7 @@ async def list_events(
     A consumer has missed events exactly when `na` < `laatstVerwijderd`.
     """
     page = await events.feed(
-        after=na, limit=limit, types=frozenset(type or ()), uow=uow, actor=actor
+        after=na, limit=limit, types=frozenset(type or ()), uow=ports.uow(), actor=ports.actor
     )
     url = None
     if page.full and page.events:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import ActorDep, ClockDep, DirectoryDep, IdsDep, UowDep, idempotency_claim, parse_id
+from api.deps import PortsDep, idempotency_claim, parse_id
 from api.problems import instance_for
 from api.rest.common import json_media, known_query, problems
 from api.schemas.referrals import (
@@ -25,7 +25,7 @@ router = APIRouter(
     prefix="/v1",
     responses=problems(406, 500),
     tags=["verwijzingen"],
-    dependencies=[Depends(json_media), Depends(known_query())],
+    # Body requests are checked by api.request_gate (401, 406, 415, query keys) first.
 )
 
 IdempotencyKeyHeader = Annotated[
@@ -64,11 +64,7 @@ def _respond(stored: StoredResponse, *, replayed: bool = False) -> JSONResponse:
 async def post_referral(
     body: NieuweVerwijzing,
     request: Request,
-    uow: UowDep,
-    clock: ClockDep,
-    ids: IdsDep,
-    actor: ActorDep,
-    directory: DirectoryDep,
+    ports: PortsDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Registers a referral and opens its trajectory (`aangemeld`) in one transaction.
@@ -80,7 +76,7 @@ async def post_referral(
     fingerprint = body.fingerprint()
     claim = idempotency_claim(
         idempotency_key,
-        actor=actor,
+        actor=ports.actor,
         scope="POST /v1/verwijzingen",
         fingerprint=fingerprint,
         required=True,
@@ -88,11 +84,11 @@ async def post_referral(
     render = _render(request)
     outcome = await referrals.register(
         body.to_command(fingerprint),
-        uow=uow,
-        clock=clock,
-        ids=ids,
-        actor=actor,
-        directory=directory,
+        uow=ports.uow(),
+        clock=ports.clock,
+        ids=ports.ids,
+        actor=ports.actor,
+        directory=ports.directory,
         claim=claim,
         render=render,
     )
@@ -110,9 +106,9 @@ async def post_referral(
     responses=problems(400, 401, 403, 413, 415),
     summary="Verwijzingen zoeken op referentie",
 )
-async def search_referrals(body: VerwijzingZoekvraag, uow: UowDep, actor: ActorDep) -> JSONResponse:
+async def search_referrals(body: VerwijzingZoekvraag, ports: PortsDep) -> JSONResponse:
     """Finds the caller's own referrals by the referrer's reference, kept out of the URL."""
-    found = await referrals.find(body.referentie, uow=uow, actor=actor)
+    found = await referrals.find(body.referentie, uow=ports.uow(), actor=ports.actor)
     items = [VerwijzingStatus.from_view(view).wire() for view in found]
     return JSONResponse({"resultaten": items, "volgende": None})
 
@@ -122,9 +118,10 @@ async def search_referrals(body: VerwijzingZoekvraag, uow: UowDep, actor: ActorD
     response_model=VerwijzingStatus,
     response_model_exclude_unset=True,
     responses=problems(401, 403, 404),
+    dependencies=[Depends(json_media), Depends(known_query())],
     summary="Status van een verwijzing",
 )
-async def get_referral(verwijzing_id: str, uow: UowDep, actor: ActorDep) -> JSONResponse:
+async def get_referral(verwijzing_id: str, ports: PortsDep) -> JSONResponse:
     """The thin status view of one referral: all a referrer ever sees (CONTRACT §8.3)."""
-    view = await referrals.status(parse_id(verwijzing_id), uow=uow, actor=actor)
+    view = await referrals.status(parse_id(verwijzing_id), uow=ports.uow(), actor=ports.actor)
     return JSONResponse(VerwijzingStatus.from_view(view).wire())

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import ActorDep, ClockDep, UowDep, parse_id
+from api.deps import PortsDep, parse_id
 from api.rest.common import json_media, known_query, link_header, next_link, problems
 from api.schemas.common import Line, QueryInt
 from api.schemas.trajectories import Fase, Traject, TrajectLijst, TrajectStatus, traject_wire
@@ -33,9 +33,7 @@ LIST_QUERY = ("status", "fase", "gemeente", "vrijwilligerId", "limit", "cursor")
 )
 async def list_trajectories(
     request: Request,
-    uow: UowDep,
-    clock: ClockDep,
-    actor: ActorDep,
+    ports: PortsDep,
     status: Annotated[list[TrajectStatus] | None, Query()] = None,
     fase: Annotated[list[Fase] | None, Query()] = None,
     gemeente: Annotated[
@@ -63,9 +61,9 @@ async def list_trajectories(
         volunteer_id=vrijwilliger_id,
         cursor=cursor,
         limit=limit,
-        uow=uow,
-        clock=clock,
-        actor=actor,
+        uow=ports.uow(),
+        clock=ports.clock,
+        actor=ports.actor,
     )
     url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
     body = {"resultaten": [traject_wire(view) for view in found.items], "volgende": url}
@@ -79,9 +77,9 @@ async def list_trajectories(
     dependencies=[Depends(known_query())],
     summary="Eén traject",
 )
-async def get_trajectory(
-    traject_id: str, uow: UowDep, clock: ClockDep, actor: ActorDep
-) -> JSONResponse:
+async def get_trajectory(traject_id: str, ports: PortsDep) -> JSONResponse:
     """One trajectory of the caller's organisation; fields shaped by role (CONTRACT §9.2)."""
-    view = await trajectories.get(parse_id(traject_id), uow=uow, clock=clock, actor=actor)
+    view = await trajectories.get(
+        parse_id(traject_id), uow=ports.uow(), clock=ports.clock, actor=ports.actor
+    )
     return JSONResponse(traject_wire(view), headers={"ETag": f'"{view.version}"'})

@@ -13,6 +13,7 @@ from domain.errors import (
     Forbidden,
     IdempotencyKeyReused,
     NotFound,
+    RequestInProgress,
     RuleViolation,
 )
 from domain.events import ReferralReceived
@@ -28,7 +29,14 @@ from domain.model.referral import (
 )
 from domain.model.trajectory import Trajectory
 from domain.policy import Actor, Role, Scope, require, sees_referral
-from domain.ports import Clock, IdempotencyClaim, IdGenerator, StoredResponse, UnitOfWork
+from domain.ports import (
+    Clock,
+    IdempotencyClaim,
+    IdGenerator,
+    KeyTaken,
+    StoredResponse,
+    UnitOfWork,
+)
 from domain.views import ReferralStatusView
 
 INTAKE_ROLES = frozenset({Role.REFERRER, Role.COORDINATOR})
@@ -65,6 +73,55 @@ async def register(
     (organisatieId, referentie) answers 200 for identical content and 409 otherwise.
     """
     _authorise_intake(cmd, actor, directory)
+    now = clock.now()
+    today = local_date(now)
+    problems = intake_problems(cmd, today=today) + _directory_problems(cmd, directory)
+    if not problems:
+        # Optimistic: a new key and a new reference is the common case, stored in one go.
+        referral, trajectory = _open(cmd, ids=ids, now=now, today=today)
+        created = IntakeResult(ReferralStatusView.of(referral, trajectory, actor), created=True)
+        try:
+            async with uow:
+                _stage(uow, referral, trajectory, cmd, created, claim=claim, render=render)
+                await uow.commit()
+            return created
+        except KeyTaken:
+            pass  # a stored key or reference decides the answer, below
+    return await _decide(
+        cmd, problems, uow=uow, actor=actor, claim=claim, render=render, ids=ids, now=now
+    )
+
+
+def _stage(
+    uow: UnitOfWork,
+    referral: Referral,
+    trajectory: Trajectory,
+    cmd: RegisterReferral,
+    created: IntakeResult,
+    *,
+    claim: IdempotencyClaim | None,
+    render: Render | None,
+) -> None:
+    uow.referrals.add(referral, trajectory)
+    _audit(uow, trajectory, referral.id, AuditAction.CREATE, cmd)
+    if claim is not None and render is not None:
+        uow.idempotency.remember(claim, render(created))
+
+
+async def _decide(
+    cmd: RegisterReferral,
+    problems: list[FieldProblem],
+    *,
+    uow: UnitOfWork,
+    actor: Actor,
+    claim: IdempotencyClaim | None,
+    render: Render | None,
+    ids: IdGenerator,
+    now: datetime,
+) -> IntakeResult | Replayed:
+    """The answer when the optimistic insert could not run: a replay, a refusal, the
+    existing referral (200) or a conflicting one (409), or, when the key had expired, a
+    new referral after all."""
     async with uow:
         if claim is not None:
             stored = await uow.idempotency.claim(claim)
@@ -73,21 +130,20 @@ async def register(
                 if fingerprint != claim.fingerprint:
                     raise IdempotencyKeyReused("Deze Idempotency-Key hoort bij een ander verzoek.")
                 return Replayed(response)
-        now = clock.now()
-        today = local_date(now)
-        problems = intake_problems(cmd, today=today) + _directory_problems(cmd, directory)
         if problems:
             raise RuleViolation(problems)
-        referral, trajectory = _open(cmd, ids=ids, now=now, today=today)
-        outcome: IntakeResult | DomainError
-        if await uow.referrals.add(referral, trajectory):
+        outcome = await _existing(cmd, uow=uow, actor=actor)
+        if outcome is None:  # the key had expired and the reference is free: register now
+            referral, trajectory = _open(cmd, ids=ids, now=now, today=local_date(now))
             outcome = IntakeResult(ReferralStatusView.of(referral, trajectory, actor), created=True)
+            uow.referrals.add(referral, trajectory)
             _audit(uow, trajectory, referral.id, AuditAction.CREATE, cmd)
-        else:
-            outcome = await _existing(cmd, uow=uow, actor=actor)
         if claim is not None and render is not None:
             uow.idempotency.remember(claim, render(outcome))
-        await uow.commit()
+        try:
+            await uow.commit()
+        except KeyTaken:
+            raise RequestInProgress("Een gelijktijdig verzoek legt deze verwijzing vast.") from None
     if isinstance(outcome, DomainError):
         raise outcome
     return outcome
@@ -95,11 +151,11 @@ async def register(
 
 async def _existing(
     cmd: RegisterReferral, *, uow: UnitOfWork, actor: Actor
-) -> IntakeResult | DomainError:
+) -> IntakeResult | DomainError | None:
     key = cmd.referrer.organisation_id
     found = await uow.referrals.by_business_key(key.scheme, key.value, cmd.referrer.reference)
-    if found is None:  # released between the insert and this read: let the client retry
-        raise RuntimeError("business key vanished during intake")
+    if found is None:
+        return None
     referral, trajectory = found
     if referral.content_hash != cmd.content_hash:
         return DuplicateReferral(referral.id)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,15 +29,17 @@ from adapters.clock import RandomIds
 from adapters.db import uow as uow_module
 from adapters.db.audit import GENESIS, line_t, verify_chain, write_lines
 from adapters.db.engine import make_engine
+from adapters.db.idempotency import SqlIdempotencyStore
 from adapters.db.outbox import write_events
 from adapters.db.sealer import Sealer, seal_all
 from adapters.db.uow import SqlUnitOfWorkFactory
 from api.app import create_app
 from api.settings import Settings
 from api.tokens import claims_for, mint
+from domain.errors import RequestInProgress
 from domain.model.audit import AuditAction, AuditEntry, Purpose, SubjectKind
 from domain.policy import Role
-from domain.ports import AccessContext
+from domain.ports import AccessContext, IdempotencyClaim, StoredResponse
 from domain.services import events, referrals
 from tests.conftest import TABLES
 from tests.factories import an_idempotency_key, referral_body
@@ -292,40 +296,68 @@ async def test_two_identical_intakes_racing_under_one_key_store_one_referral(
     assert await _referral_rows(pg_engine) == 1
 
 
-async def test_a_key_still_in_flight_is_409_verzoek_loopt_nog_and_then_replays(
+async def test_a_key_whose_transaction_is_still_open_is_409_verzoek_loopt_nog(
+    pg_engine: AsyncEngine,
+) -> None:
+    """Deciding under a key (the transactional path) takes the key's lock: a second decision
+    while the first transaction is open is refused as in flight, and sees the record after."""
+    claim = IdempotencyClaim(scope="s" * 64, fingerprint="f" * 64)
+    now = datetime.now(UTC)
+    async with pg_engine.connect() as first, pg_engine.connect() as second:
+        holder = SqlIdempotencyStore(first, now=now)
+        assert await holder.claim(claim) is None
+        holder.remember(claim, StoredResponse(201, {"id": "x"}))
+        await holder.flush()
+        with pytest.raises(RequestInProgress):
+            await SqlIdempotencyStore(second, now=now).claim(claim)
+        await second.rollback()
+        await first.commit()
+        stored = await SqlIdempotencyStore(second, now=now).claim(claim)
+    assert stored == ("f" * 64, StoredResponse(201, {"id": "x"}))
+
+
+async def test_an_intake_racing_a_request_in_flight_under_its_key_replays_it(
     pg_client: httpx.AsyncClient,
     pg_engine: AsyncEngine,
     referrer_headers: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    holding, release = asyncio.Event(), asyncio.Event()
-
-    async def write_and_hold(*args: Any, **kwargs: Any) -> None:
-        await write_events(*args, **kwargs)
-        holding.set()  # the key is claimed and the rows written; the commit waits
-        await release.wait()
-
-    monkeypatch.setattr(uow_module, "write_events", write_and_hold)
-    headers = {**referrer_headers, "Idempotency-Key": an_idempotency_key()}
+    """A referral holding the business key uncommitted keeps both intakes waiting; once it
+    is gone, one intake stores the referral and the other replays its answer."""
     body = referral_body()
+    headers = {**referrer_headers, "Idempotency-Key": an_idempotency_key()}
+    blocker = await _hold_business_key(pg_engine, body)
     first = asyncio.create_task(pg_client.post(URL, json=body, headers=headers))
-    await holding.wait()
-    second = await pg_client.post(URL, json=body, headers=headers)
-    release.set()
-    created = await first
-    third = await pg_client.post(URL, json=body, headers=headers)
-    assert (second.status_code, second.json()["code"], second.headers.get("retry-after")) == (
-        409,
-        "verzoek-loopt-nog",
-        "1",
-    )
-    assert created.status_code == 201
-    assert (third.status_code, third.headers.get("idempotency-replayed")) == (201, "true")
-    assert (third.headers["location"], third.json()) == (
-        created.headers["location"],
-        created.json(),
-    )
+    second = asyncio.create_task(pg_client.post(URL, json=body, headers=headers))
+    await asyncio.sleep(0.2)  # both are now waiting on the uncommitted reference
+    await blocker.rollback()
+    await blocker.close()
+    answers = sorted([await first, await second], key=lambda r: "idempotency-replayed" in r.headers)
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[1].headers["idempotency-replayed"] == "true"
+    assert answers[1].json() == answers[0].json()
     assert await _referral_rows(pg_engine) == 1
+
+
+async def _hold_business_key(engine: AsyncEngine, body: dict[str, Any]) -> Any:
+    """An open transaction holding the body's business key in an uncommitted referral row."""
+    table = SQLModel.metadata.tables["referral"]
+    conn = await engine.connect()
+    await conn.execute(
+        sa.insert(table).values(
+            id=uuid.uuid4(),
+            org_scheme="ura",
+            org_value="01234567",
+            reference=body["verwijzer"]["referentie"],
+            referrer_type="consultatiebureau",
+            referrer={},
+            content_hash="0" * 64,
+            host_organisation="mim-demo",
+            municipality="GM0363",
+            feedback_allowed=True,
+            received_at=datetime.now(UTC),
+        )
+    )
+    return conn
 
 
 async def test_two_intakes_of_one_business_key_racing_under_two_keys_store_one_referral(

@@ -8,7 +8,9 @@ import strawberry
 from pydantic import ValidationError
 
 from api.deps import idempotency_claim, parse_id
+from api.errors import status_of
 from api.graphql.context import Context
+from api.graphql.failure_audit import audit_failure
 from api.graphql.inputs import AanmeldInvoer, rest_body
 from api.graphql.results import (
     AanmeldenGelukt,
@@ -41,6 +43,7 @@ async def aanmelden(
     try:
         body = NieuweVerwijzing.model_validate(rest_body(invoer))
     except ValidationError as error:
+        await audit_failure(context.request, 400)
         return validation_failure(shape_violation(error))
     fingerprint = body.fingerprint()
     try:
@@ -62,6 +65,7 @@ async def aanmelden(
             render=lambda o: render_intake(o, instance="/v1/graphql"),
         )
     except DomainError as error:
+        await audit_failure(context.request, status_of(error))
         return intake_failure(error)
     if isinstance(outcome, Replayed):
         return replayed_intake(outcome.response)

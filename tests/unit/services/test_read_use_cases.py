@@ -249,6 +249,22 @@ async def test_roles_that_see_no_traject_are_forbidden_to_get_one(actor: Actor) 
     assert uow.audit.entries == []
 
 
+async def test_a_batch_read_returns_only_visible_trajectories_each_audited_once() -> None:
+    uow = FakeUnitOfWork()
+    own, foreign = _id(1), _id(2)
+    uow.seed(
+        a_trajectory(trajectory_id=own), a_trajectory(trajectory_id=foreign, organisation=WEST_HOST)
+    )
+    found = await trajectories.get_many(
+        [own, foreign, _id(3), own],
+        uow=as_unit_of_work(uow),
+        clock=CLOCK,
+        actor=an_actor(Role.COORDINATOR),
+    )
+    assert list(found) == [own]
+    assert [e.subject_id for e in uow.audit.entries] == [own]
+
+
 # --- trajectories.page ----------------------------------------------------------------
 
 
