@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from structlog import get_logger
 
@@ -32,6 +33,7 @@ from api.middleware import RequestContextMiddleware
 from api.request_gate import RequestGate
 from api.rest import events, operations, referrals, trajectories
 from api.rest.common import Problem
+from api.schemas.referrals import NieuweVerwijzing
 from api.settings import Settings, settings_from_env
 from domain.errors import DomainError
 from domain.model.audit import AuditAction, AuditEntry, Purpose
@@ -234,6 +236,15 @@ _DESCRIPTION = (
 )
 
 
+BODIES_READ_BY_ROUTES: tuple[type[BaseModel], ...] = (NieuweVerwijzing,)
+
+
+def _add_schema(schemas: dict[str, Any], model: type[BaseModel]) -> None:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schema.pop("$defs", {}))
+    schemas[model.__name__] = schema
+
+
 def _clean_openapi(document: dict[str, Any]) -> dict[str, Any]:
     """Shape errors are 400 problem+json for us: no stray 422 HTTPValidationError. Every
     operation outside health and metrics takes the bearer token (CONTRACT §3)."""
@@ -257,6 +268,8 @@ def _clean_openapi(document: dict[str, Any]) -> dict[str, Any]:
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
+    for model in BODIES_READ_BY_ROUTES:  # documented through `request_body`, not a parameter
+        _add_schema(schemas, model)
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(
         Problem.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs", {})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from typing import Any, Final, Protocol
 from uuid import UUID
 
@@ -74,11 +75,26 @@ def _client(claims: dict[str, Any]) -> str | None:
     return None
 
 
+_ACTORS: Final[OrderedDict[str, Actor]] = OrderedDict()
+_ACTORS_KEPT: Final = 1024
+
+
 def authenticate(authorization: str | None, verifier: TokenVerifier) -> Actor:
-    """`Authorization: Bearer <JWT>` -> Actor, or `Unauthenticated` (401)."""
+    """`Authorization: Bearer <JWT>` -> Actor, or `Unauthenticated` (401).
+
+    The token is verified on every call (expiry included); the Actor built from its claims
+    is kept per token, since building it costs more than the cached verification.
+    """
     if not authorization:
         raise Unauthenticated("Bearer-token ontbreekt.")
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("Alleen Bearer-tokens.", token_sent=True)
-    return actor_from_claims(verifier.verify(token.strip()))
+    claims = verifier.verify(token)
+    actor = _ACTORS.get(token)
+    if actor is None:
+        actor = _ACTORS[token] = actor_from_claims(claims)
+        if len(_ACTORS) > _ACTORS_KEPT:
+            _ACTORS.popitem(last=False)
+    return actor

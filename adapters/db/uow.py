@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.db.audit import Outcome, SqlAuditLog, line_rows, write_lines
 from adapters.db.idempotency import SqlIdempotencyStore, record_row
-from adapters.db.intake_statement import intake_parameters, intake_statement
+from adapters.db.intake_statement import compiled_intake
 from adapters.db.mappers import referral_row, trajectory_row
 from adapters.db.outbox import SqlEventFeed, event_rows, write_events
 from adapters.db.repositories import (
@@ -116,19 +117,21 @@ class SqlUnitOfWork:
         pending = self.idempotency.pending
         lines = line_rows(self.audit.entries, context=self._context, ids=self._ids, at=now)
         event_ids = [self._ids.new() for _ in events]
-        statement = intake_statement(remembered=bool(pending), events=len(events), lines=len(lines))
-        params = intake_parameters(
-            referral=referral_row(referral),
-            trajectory=trajectory_row(trajectory),
-            record=record_row(*pending[0], now=now) if pending else None,
-            events=event_rows(events, ids=event_ids, at=now, traceparent=self._context.traceparent),
-            lines=lines,
-        )
-        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        statement = compiled_intake(remembered=bool(pending), events=len(events), lines=len(lines))
+        rows = [
+            referral_row(referral),
+            trajectory_row(trajectory),
+            record_row(*pending[0], now=now) if pending else {},
+            *event_rows(events, ids=event_ids, at=now, traceparent=self._context.traceparent),
+            *lines,
+        ]
+        # Nothing has been sent on this connection, so no transaction is open: the driver
+        # runs the one statement in autocommit, atomically.
+        driver: Any = (await conn.get_raw_connection()).driver_connection
         try:
-            stored = (await autocommit.execute(statement, params)).scalar()
-        except IntegrityError as error:
-            if "pk_idempotency_record" not in str(error.orig):
+            stored = await driver.fetchval(statement.sql, *statement.arguments(rows))
+        except asyncpg.UniqueViolationError as error:
+            if error.constraint_name != "pk_idempotency_record":
                 raise
             # The idempotency key is taken; the statement undid all of its inserts.
             raise KeyTaken("Idempotency-Key already stored") from error

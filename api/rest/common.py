@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException
 
+from api.errors import shape_problems
 from api.problems import PROBLEM_MEDIA_TYPE, acceptable
 from domain.errors import FieldProblem, RuleViolation
 from domain.model.bsn import looks_like_bsn
@@ -79,6 +80,32 @@ def known_query(*names: str) -> Callable[[Request], Awaitable[None]]:
             raise RuleViolation([FieldProblem(*p) for p in problems_found])
 
     return check
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+async def json_body(request: Request, model: type[Model]) -> Model:
+    """The body, parsed and validated by pydantic-core in one pass (`model_validate_json`):
+    on the intake path FastAPI's own body handling (stdlib `json.loads`, then validation of
+    the Python objects) costs a measurable share of the request. Errors are the same 400."""
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError as error:
+        located = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
+        raise RuleViolation(shape_problems(located), "De aanvraag is ongeldig.") from None
+
+
+def request_body(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` documenting a body that `json_body` reads."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
 
 
 def next_link(request: Request, *, cursor_name: str, cursor: str | None) -> str | None:

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import PortsDep, idempotency_claim, parse_id
 from api.problems import instance_for
-from api.rest.common import json_media, known_query, problems
+from api.rest.common import json_body, json_media, known_query, problems, request_body
 from api.schemas.referrals import (
     NieuweVerwijzing,
     VerwijzingStatus,
@@ -60,9 +60,9 @@ def _respond(stored: StoredResponse, *, replayed: bool = False) -> JSONResponse:
         **problems(400, 401, 403, 409, 413, 415, 422),
     },
     summary="Verwijzing aanmelden",
+    openapi_extra=request_body(NieuweVerwijzing),
 )
 async def post_referral(
-    body: NieuweVerwijzing,
     request: Request,
     ports: PortsDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -73,6 +73,7 @@ async def post_referral(
     business key (organisatieId, referentie) answers 200 for identical content and
     409 `verwijzing-bestaat-al` otherwise.
     """
+    body = await json_body(request, NieuweVerwijzing)
     fingerprint = body.fingerprint()
     claim = idempotency_claim(
         idempotency_key,
