@@ -76,7 +76,7 @@ class Ports:
         return self.new_uow()
 
 
-async def ports(request: Request) -> Ports:
+async def ports_of(request: Request) -> Ports:
     wiring: Services = request.app.state.services
     actor = actor_of(request, wiring)
     context = access_context(request, actor)
@@ -89,7 +89,7 @@ async def ports(request: Request) -> Ports:
     )
 
 
-PortsDep = Annotated[Ports, Depends(ports)]
+PortsDep = Annotated[Ports, Depends(ports_of)]
 
 
 def parse_id(value: str) -> str:

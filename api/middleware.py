@@ -188,8 +188,9 @@ class _Exchange:
         self.extra_headers = (*base, (b"x-request-id", self.request_id.encode()))
 
     async def run(self) -> None:
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(
+        # Bound for this request and reset to what was there before (not cleared: clearing
+        # walks the whole context, a measurable cost on every request).
+        tokens = structlog.contextvars.bind_contextvars(
             request_id=self.request_id,
             trace_id=self.scope["state"]["trace_id"],
             method=self.scope["method"],
@@ -206,7 +207,7 @@ class _Exchange:
                     self.status,
                     time.perf_counter() - start,
                 )
-            structlog.contextvars.clear_contextvars()
+            structlog.contextvars.reset_contextvars(**tokens)
 
     async def _dispatch(self) -> None:
         limit = self.mw.max_body_bytes

@@ -13,7 +13,7 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 40) -> AsyncEngine:
     if not is_sqlite(url):
         # Overflow connections are closed when returned: under load that is a new connection
         # (and its type introspection) per request, so the steady pool holds the concurrency.
