@@ -9,37 +9,14 @@ HTTP below 500, every resolver error (one with a `path`) carries a contract code
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from adapters.db.engine import make_engine
-from adapters.db.migrate import upgrade_to_head
-from api.app import create_app
-from api.settings import Settings
-from api.tokens import claims_for, mint
-from domain.policy import Role
+from tests.contract.scratch_app import scratch_app
 
-_SCRATCH = Path(tempfile.mkdtemp(prefix="mim-schemathesis-graphql-"))
-_URL = f"sqlite+aiosqlite:///{_SCRATCH / 'mim.db'}"
-
-
-async def _migrate() -> None:
-    engine = make_engine(_URL)
-    await upgrade_to_head(engine)
-    await engine.dispose()
-
-
-asyncio.run(_migrate())
-SETTINGS = Settings(env="test", database_url=_URL, data_dir=_SCRATCH / "data", scheduler=False)
-APP = create_app(SETTINGS)
-TOKEN = mint(
-    SETTINGS, claims_for(role=Role.COORDINATOR, organisation="mim-demo", settings=SETTINGS)
-)
+APP, TOKEN = scratch_app("mim-schemathesis-graphql-")
 
 schema = schemathesis.graphql.from_asgi(
     "/v1/graphql", APP, headers={"Authorization": f"Bearer {TOKEN}"}

@@ -5,37 +5,14 @@ The app runs on a migrated SQLite file; tokens are real dev-signed JWTs of a coo
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from adapters.db.engine import make_engine
-from adapters.db.migrate import upgrade_to_head
-from api.app import create_app
-from api.settings import Settings
-from api.tokens import claims_for, mint
-from domain.policy import Role
+from tests.contract.scratch_app import scratch_app
 
-_SCRATCH = Path(tempfile.mkdtemp(prefix="mim-schemathesis-"))
-_URL = f"sqlite+aiosqlite:///{_SCRATCH / 'mim.db'}"
-
-
-async def _migrate() -> None:
-    engine = make_engine(_URL)
-    await upgrade_to_head(engine)
-    await engine.dispose()
-
-
-asyncio.run(_migrate())
-SETTINGS = Settings(env="test", database_url=_URL, data_dir=_SCRATCH / "data", scheduler=False)
-APP = create_app(SETTINGS)
-TOKEN = mint(
-    SETTINGS, claims_for(role=Role.COORDINATOR, organisation="mim-demo", settings=SETTINGS)
-)
+APP, TOKEN = scratch_app("mim-schemathesis-")
 
 # Business rules the contract answers with 400 (CONTRACT §4: BSN guard, consent, first child,
 # child age, dates in the future, linked referrer) cannot be written in JSON Schema, so
