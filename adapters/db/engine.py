@@ -17,7 +17,10 @@ def make_engine(url: str, *, pool_size: int = 40) -> AsyncEngine:
     if not is_sqlite(url):
         # Overflow connections are closed when returned: under load that is a new connection
         # (and its type introspection) per request, so the steady pool holds the concurrency.
-        return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False)
+        # LIFO reuses the warm connections (prepared statements) before the cold ones.
+        return create_async_engine(
+            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False, pool_use_lifo=True
+        )
     engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
