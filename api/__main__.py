@@ -106,7 +106,7 @@ def main() -> int:
     except SettingsError as error:
         sys.stderr.write(f"mim-koppelvlak: {error}\n")
         return 2
-    configure_logging(json=settings.production)
+    configure_logging(json=True)
     created = asyncio.run(prepare(settings))
     if not settings.production:
         if settings.demo_data:

@@ -168,7 +168,7 @@ def create_app(
 def create_app_from_env() -> FastAPI:
     """Zero-argument factory for `uvicorn --factory` (logging as `python -m api` sets it)."""
     settings = settings_from_env()
-    configure_logging(json=settings.production)
+    configure_logging(json=True)
     return create_app(settings)
 
 
