@@ -259,6 +259,9 @@ def _clean_openapi(document: dict[str, Any]) -> dict[str, Any]:
         for operation in path_item.values():
             if not path.startswith(("/v1/health/", "/v1/metrics")):
                 operation["security"] = [{"bearer": []}]
+            for parameter in operation.get("parameters", []):
+                for keyword in ("ge", "le"):  # not JSON Schema; `minimum`/`maximum` say it
+                    parameter.get("schema", {}).pop(keyword, None)
             responses = operation.get("responses", {})
             default_422 = responses.get("422", {}).get("content", {}).get("application/json")
             if default_422 is not None:

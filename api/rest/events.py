@@ -11,9 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PortsDep
 from api.rest.common import json_media, known_query, link_header, problems
-from api.schemas.common import Line, QueryInt
+from api.schemas.common import Line, QueryInt, at_least, between, matching
 from domain.services import events
 from domain.views import StoredEvent
+
+# Event types are `nl.mim.<resource>.<what-happened>` (CONTRACT §13.1).
+EventType = Annotated[Line, matching(r"^nl\.mim\.[a-z0-9-]+(\.[a-z0-9-]+)+$")]
 
 router = APIRouter(
     prefix="/v1",
@@ -75,9 +78,9 @@ def cloud_event(event: StoredEvent) -> dict[str, Any]:
 async def list_events(
     request: Request,
     ports: PortsDep,
-    na: Annotated[QueryInt, Query(ge=0)] = 0,
-    limit: Annotated[QueryInt, Query(ge=1, le=200)] = 50,
-    type: Annotated[list[Line] | None, Query(max_length=25)] = None,
+    na: Annotated[QueryInt, Query(ge=0, json_schema_extra=at_least(0))] = 0,
+    limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
+    type: Annotated[list[EventType] | None, Query(max_length=25)] = None,
 ) -> JSONResponse:
     """Events the token may see with a higher volgnummer than `na`, ascending.
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import PortsDep, parse_id
 from api.rest.common import json_media, known_query, link_header, next_link, problems
-from api.schemas.common import Line, QueryInt
+from api.schemas.common import Line, QueryInt, between
 from api.schemas.trajectories import Fase, Traject, TrajectLijst, TrajectStatus, traject_wire
 from domain.model.trajectory import TrajectoryState
 from domain.services import trajectories
@@ -47,7 +47,7 @@ async def list_trajectories(
             json_schema_extra={"pattern": r"^[0-9a-fA-F-]{36}$"},
         ),
     ] = None,
-    limit: Annotated[QueryInt, Query(ge=1, le=200)] = 50,
+    limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> JSONResponse:
     """Newest first, cursor-paged; a volunteer sees only active trajectories matched to her.

@@ -102,6 +102,16 @@ Email = Annotated[
 ]
 
 
+def at_least(low: int) -> dict[str, Any]:
+    """JSON Schema bounds for a query integer (its before-validator hides `ge` from pydantic's
+    schema, which then publishes a non-standard `ge` keyword)."""
+    return {"minimum": low}
+
+
+def between(low: int, high: int) -> dict[str, Any]:
+    return {"minimum": low, "maximum": high}
+
+
 def unique(items: list[Any]) -> list[Any]:
     if len(set(items)) != len(items):
         raise PydanticCustomError("ongeldige-waarde", "Waarden komen maar één keer voor.")
