@@ -2,25 +2,21 @@
 the feed never skips a late commit, the audit chain never forks, and racing intakes store
 one referral (CONTRACT §5.2, §5.3, §13.2, §15). SQLite serialises writers, so PostgreSQL only.
 
-The `pg_*` fixtures below stand in for `database_url`, `client` and `auth`: those depend on
-`backend`, which `pytest_generate_tests` would add a SQLite run for.
+The whole module runs on PostgreSQL only (`backends` marker), with the shared fixtures.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Final
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
@@ -33,15 +29,11 @@ from adapters.db.idempotency import SqlIdempotencyStore
 from adapters.db.outbox import write_events
 from adapters.db.sealer import Sealer, seal_all
 from adapters.db.uow import SqlUnitOfWorkFactory
-from api.app import create_app
-from api.settings import Settings
-from api.tokens import claims_for, mint
 from domain.errors import RequestInProgress
 from domain.model.audit import AuditAction, AuditEntry, Purpose, SubjectKind
 from domain.policy import Role
 from domain.ports import AccessContext, IdempotencyClaim, StoredResponse
 from domain.services import events, referrals
-from tests.conftest import TABLES
 from tests.factories import an_idempotency_key, referral_body
 from tests.fakes import HOST, T0, FakeClock, a_directory, a_register_command, an_actor
 
@@ -51,50 +43,21 @@ REFERRER: Final = an_actor(Role.REFERRER)
 COORDINATOR: Final = an_actor(Role.COORDINATOR)
 
 
-# --- fixtures: PostgreSQL only -----------------------------------------------------------
+pytestmark = pytest.mark.backends("postgresql")
 
 
 @pytest.fixture
-async def pg_url(pg_only: str, postgres_ready: AsyncEngine | None) -> str:
-    """The test server's database, emptied (as `database_url` does)."""
-    assert postgres_ready is not None, pg_only
-    async with postgres_ready.begin() as conn:
-        await conn.execute(sa.text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-    return os.environ["MIM_TEST_POSTGRES_URL"]
-
-
-@pytest.fixture
-async def pg_engine(pg_url: str) -> AsyncIterator[AsyncEngine]:
+async def pg_engine(backend: str, database_url: str) -> AsyncIterator[AsyncEngine]:
     """Room for every writer, both readers and the sealers at once."""
-    engine = make_engine(pg_url, pool_size=WRITERS + 10)
+    engine = make_engine(database_url, pool_size=WRITERS + 10)
     yield engine
     await engine.dispose()
 
 
 @pytest.fixture
-def pg_settings(pg_url: str, tmp_path: Path) -> Settings:
-    return Settings(env="test", database_url=pg_url, data_dir=tmp_path / "data", scheduler=False)
-
-
-@pytest.fixture
-async def pg_app(pg_settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(pg_settings)
-    async with application.router.lifespan_context(application):
-        yield application
-
-
-@pytest.fixture
-async def pg_client(pg_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=pg_app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        yield http
-
-
-@pytest.fixture
-def referrer_headers(pg_settings: Settings) -> dict[str, str]:
+def referrer_headers(auth: Callable[..., dict[str, str]]) -> dict[str, str]:
     """One referrer token (one `sub`): Idempotency-Keys are scoped per sub and org."""
-    claims = claims_for(role=Role.REFERRER, organisation="ura:01234567", settings=pg_settings)
-    return {"Authorization": f"Bearer {mint(pg_settings, claims)}"}
+    return auth("verwijzer", sub="referrer-under-test")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -116,8 +79,15 @@ def _late(
     return write_then_wait
 
 
+def _transactional(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new referral is one autocommit statement on PostgreSQL, with no window between its
+    rows and its commit; the writers here take the transactional path, where there is one."""
+    monkeypatch.setattr(uow_module.SqlUnitOfWork, "_fits_one_statement", lambda *_: False)
+
+
 @pytest.fixture
 def late_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    _transactional(monkeypatch)
     monkeypatch.setattr(uow_module, "write_events", _late(write_events, every=3, seconds=0.05))
     monkeypatch.setattr(uow_module, "write_lines", _late(write_lines, every=4, seconds=0.03))
 
@@ -265,6 +235,7 @@ def _outcome(response: httpx.Response) -> tuple[int, str | None, str | None]:
 
 def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keeps every intake's transaction open 0.2 s after its inserts."""
+    _transactional(monkeypatch)
     late = _late(write_events, every=1, seconds=0.2)
     monkeypatch.setattr(uow_module, "write_events", late)
 
@@ -278,7 +249,7 @@ def commit_speed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 
 async def test_two_identical_intakes_racing_under_one_key_store_one_referral(
-    pg_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
     pg_engine: AsyncEngine,
     referrer_headers: dict[str, str],
     commit_speed: str,
@@ -286,8 +257,8 @@ async def test_two_identical_intakes_racing_under_one_key_store_one_referral(
     headers = {**referrer_headers, "Idempotency-Key": an_idempotency_key()}
     body = referral_body()
     responses = await asyncio.gather(
-        pg_client.post(URL, json=body, headers=headers),
-        pg_client.post(URL, json=body, headers=headers),
+        client.post(URL, json=body, headers=headers),
+        client.post(URL, json=body, headers=headers),
     )
     outcomes = sorted((_outcome(r) for r in responses), key=lambda o: (o[0], o[1] or ""))
     replayed = [(201, None, None), (201, "true", None)]
@@ -317,7 +288,7 @@ async def test_a_key_whose_transaction_is_still_open_is_409_verzoek_loopt_nog(
 
 
 async def test_an_intake_racing_a_request_in_flight_under_its_key_replays_it(
-    pg_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
     pg_engine: AsyncEngine,
     referrer_headers: dict[str, str],
 ) -> None:
@@ -326,8 +297,8 @@ async def test_an_intake_racing_a_request_in_flight_under_its_key_replays_it(
     body = referral_body()
     headers = {**referrer_headers, "Idempotency-Key": an_idempotency_key()}
     blocker = await _hold_business_key(pg_engine, body)
-    first = asyncio.create_task(pg_client.post(URL, json=body, headers=headers))
-    second = asyncio.create_task(pg_client.post(URL, json=body, headers=headers))
+    first = asyncio.create_task(client.post(URL, json=body, headers=headers))
+    second = asyncio.create_task(client.post(URL, json=body, headers=headers))
     await asyncio.sleep(0.2)  # both are now waiting on the uncommitted reference
     await blocker.rollback()
     await blocker.close()
@@ -361,7 +332,7 @@ async def _hold_business_key(engine: AsyncEngine, body: dict[str, Any]) -> Any:
 
 
 async def test_two_intakes_of_one_business_key_racing_under_two_keys_store_one_referral(
-    pg_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
     pg_engine: AsyncEngine,
     referrer_headers: dict[str, str],
     commit_speed: str,
@@ -369,7 +340,7 @@ async def test_two_intakes_of_one_business_key_racing_under_two_keys_store_one_r
     body = referral_body()
     responses = await asyncio.gather(
         *(
-            pg_client.post(
+            client.post(
                 URL,
                 json=body,
                 headers={**referrer_headers, "Idempotency-Key": an_idempotency_key()},
