@@ -123,6 +123,9 @@ def create_app(
         redoc_url=None,
         redirect_slashes=False,
         lifespan=lifespan,
+        # No OpenTelemetry here (logs, metrics and traceparent are our own): FastAPI's native
+        # telemetry would otherwise look up the global providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     metrics = MimMetrics()
     head = head_revision()

@@ -7,8 +7,8 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.db.lazy_connection import LazyConnection
 from adapters.db.tables import IdempotencyRecordRow, table_of
 from domain.errors import RequestInProgress
 from domain.ports import IdempotencyClaim, KeyTaken, StoredResponse
@@ -20,7 +20,7 @@ _PG_LOCK = sa.text("SELECT pg_try_advisory_xact_lock(hashtextextended(:scope, 0)
 
 
 class SqlIdempotencyStore:
-    def __init__(self, conn: AsyncConnection, *, now: datetime) -> None:
+    def __init__(self, conn: LazyConnection, *, now: datetime) -> None:
         self._conn, self._now = conn, now
         self.pending: list[tuple[IdempotencyClaim, StoredResponse]] = []
 

@@ -1,29 +1,32 @@
-"""A new referral in one round trip on PostgreSQL.
+"""New referrals on PostgreSQL: any number of them in one statement, one round trip.
 
 A referral's transaction writes five tables (referral, trajectory, idempotency record, outbox,
 audit). Sent one by one, with BEGIN and COMMIT, that is eight round trips, and on this stack a
 round trip costs more CPU than the rest of the request. PostgreSQL runs a statement with
-data-modifying CTEs atomically, so one statement in autocommit mode does it all:
+data-modifying CTEs atomically, so one statement in autocommit mode does it all, and since
+every table's rows go in as one JSON array (`json_to_recordset`, typed by the table's own
+column types), the same statement carries one referral or fifty (adapters.db.group_commit).
+JSON, not one array parameter per column: pydantic-core writes it in microseconds, where the
+driver's array encoder checks every element against abstract base classes.
 
 - the referral insert skips an existing business key (`ON CONFLICT DO NOTHING`), and every
-  other insert selects from its RETURNING, so a taken business key stores nothing at all;
+  other insert joins on its RETURNING, so a referral whose business key is taken stores
+  nothing at all, while the others in the statement are stored;
 - the idempotency record is a plain insert: a taken key aborts the whole statement with a
   unique violation.
 
-Either way the caller gets `KeyTaken` and the use case decides in an ordinary transaction.
+The statement answers the ids of the referrals it stored.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic_core import to_json
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 
 from adapters.db.tables import (
     AuditLineRow,
@@ -34,82 +37,104 @@ from adapters.db.tables import (
     table_of,
 )
 
-referral_t = table_of(ReferralRow)
-trajectory_t = table_of(TrajectoryRow)
-record_t = table_of(IdempotencyRecordRow)
-event_t = table_of(EventRow)
-line_t = table_of(AuditLineRow)
 BUSINESS_KEY = ("org_scheme", "org_value", "reference")
+# Numbered and chained later by the sealer; NULL when a row is written.
+SEALED_LATER = frozenset({"volgnummer", "vorige_hash", "hash"})
+REFERENCE = "ref"  # the referral a dependent row belongs to
+_PG = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
-def _params(table: sa.Table, prefix: str) -> list[sa.BindParameter[Any]]:
-    return [sa.bindparam(f"{prefix}{c.name}", type_=c.type) for c in table.c]
+@dataclass(slots=True)
+class NewReferralRows:
+    """One new referral's rows, as the mappers make them (column name to driver value)."""
 
-
-@cache
-def intake_statement(*, remembered: bool, events: int, lines: int) -> sa.Select[Any]:
-    """The statement for one referral with `events` events and `lines` audit lines."""
-    referral = (
-        postgresql.insert(referral_t)
-        .values({c.name: p for c, p in zip(referral_t.c, _params(referral_t, "r_"), strict=True)})
-        .on_conflict_do_nothing(index_elements=list(BUSINESS_KEY))
-        .returning(referral_t.c.id)
-        .cte("new_referral")
-    )
-
-    def after_referral(table: sa.Table, prefix: str, name: str) -> sa.CTE:
-        chosen = sa.select(*_params(table, prefix)).select_from(referral)
-        insert = sa.insert(table).from_select([c.name for c in table.c], chosen)
-        return insert.returning(*table.primary_key.columns).cte(name)
-
-    ctes = [after_referral(trajectory_t, "t_", "new_trajectory")]
-    if remembered:
-        ctes.append(after_referral(record_t, "k_", "new_record"))
-    ctes += [after_referral(event_t, f"e{n}_", f"new_event_{n}") for n in range(events)]
-    ctes += [after_referral(line_t, f"a{n}_", f"new_line_{n}") for n in range(lines)]
-    return sa.select(sa.func.count()).select_from(referral).add_cte(*ctes)
+    referral: dict[str, Any]
+    trajectory: dict[str, Any]
+    record: dict[str, Any] | None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
-class DriverStatement:
-    """The statement as asyncpg SQL (`$n` placeholders with casts) and, per placeholder, which
-    row (0 referral, 1 trajectory, 2 idempotency record, then events, then audit lines) and
-    column feeds it, and whether the value is JSON."""
+class _Part:
+    """One table's input: a relation `alias` read from one JSON array parameter."""
 
-    sql: str
-    plan: tuple[tuple[int, str, bool], ...]
+    table: sa.Table
+    alias: str
+    columns: tuple[str, ...]
 
-    def arguments(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        """asyncpg takes JSON(B) as text (the dialect's codec only decodes results)."""
-        return [
-            _json(rows[part].get(column)) if is_json else rows[part].get(column)
-            for part, column, is_json in self.plan
-        ]
+    @property
+    def dependent(self) -> bool:
+        return self.alias != "r"
 
+    def record_type(self) -> str:
+        """The column definitions of `json_to_recordset`: the table's own types."""
+        names = ((REFERENCE,) if self.dependent else ()) + self.columns
+        return ", ".join(f'"{name}" {self._type(name)}' for name in names)
 
-def _json(value: Any) -> Any:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-@cache
-def compiled_intake(*, remembered: bool, events: int, lines: int) -> DriverStatement:
-    """Sent straight to the driver: SQLAlchemy's per-execution bind processing of ~90
-    parameters cost more CPU than the rest of the database work. The values are already
-    what asyncpg takes (UUIDs, aware datetimes, dates; JSON as text)."""
-    statement = intake_statement(remembered=remembered, events=events, lines=lines)
-    compiled = statement.compile(dialect=asyncpg_dialect.dialect())  # type: ignore[no-untyped-call]
-    sources = [("r_", referral_t), ("t_", trajectory_t), ("k_", record_t)]
-    sources += [(f"e{n}_", event_t) for n in range(events)]
-    sources += [(f"a{n}_", line_t) for n in range(lines)]
-    where: dict[str, tuple[int, str, bool]] = {
-        f"{prefix}{column.name}": (part, column.name, _is_json(column))
-        for part, (prefix, table) in enumerate(sources)
-        for column in table.c
-    }
-    return DriverStatement(str(compiled), tuple(where[name] for name in compiled.positiontup or ()))
+    def _type(self, name: str) -> str:
+        if name == REFERENCE:
+            return "uuid"
+        compiled = str(self.table.c[name].type.compile(dialect=_PG))
+        # Text as text: the column's own length check applies when the row is inserted.
+        return "text" if compiled.startswith("VARCHAR") else compiled
 
 
-def _is_json(column: sa.Column[Any]) -> bool:
-    return isinstance(column.type, sa.JSON)
+def _part(model: type[Any], alias: str) -> _Part:
+    table = table_of(model)
+    return _Part(table, alias, tuple(c.name for c in table.c if c.name not in SEALED_LATER))
+
+
+REFERRAL = _part(ReferralRow, "r")
+TRAJECTORY = _part(TrajectoryRow, "t")
+RECORD = _part(IdempotencyRecordRow, "k")
+EVENT = _part(EventRow, "e")
+LINE = _part(AuditLineRow, "a")
+PARTS = (REFERRAL, TRAJECTORY, RECORD, EVENT, LINE)
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _statement() -> str:
+    """Built from the table metadata only: no value ever enters the SQL text."""
+    inputs, inserts = [], []
+    for number, part in enumerate(PARTS, 1):
+        source = f"json_to_recordset(${number}::json) AS x({part.record_type()})"
+        inputs.append(f"{part.alias} AS (SELECT * FROM {source})")  # noqa: S608
+        chosen = ", ".join(f'{part.alias}."{name}"' for name in part.columns)
+        insert = (
+            f'INSERT INTO "{part.table.name}" ({_quoted(part.columns)}) '  # noqa: S608
+            f"SELECT {chosen} FROM {part.alias}"
+        )
+        if part.dependent:
+            on = f'new_referral.id = {part.alias}."{REFERENCE}"'
+            inserts.append(f"new_{part.table.name} AS ({insert} JOIN new_referral ON {on})")
+        else:
+            skip = f"ON CONFLICT ({_quoted(BUSINESS_KEY)}) DO NOTHING RETURNING id"
+            inserts.insert(0, f"new_referral AS ({insert} {skip})")
+    return f"WITH {', '.join(inputs + inserts)} SELECT id FROM new_referral"  # noqa: S608
+
+
+INTAKE_SQL = _statement()
+
+
+def intake_arguments(batch: Sequence[NewReferralRows]) -> list[str]:
+    """One JSON array per `$n` of INTAKE_SQL: the referrals, then each dependent table's
+    rows, each tagged with its referral's id."""
+    referrals: list[dict[str, Any]] = []
+    trajectories: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    for new in batch:
+        ref = new.referral["id"]
+        referrals.append(new.referral)
+        trajectories.append({REFERENCE: ref, **new.trajectory})
+        if new.record is not None:
+            records.append({REFERENCE: ref, **new.record})
+        events.extend({REFERENCE: ref, **row} for row in new.events)
+        lines.extend({REFERENCE: ref, **row} for row in new.lines)
+    # pydantic-core writes UUIDs, datetimes and dates in forms PostgreSQL reads back exactly.
+    return [to_json(rows).decode() for rows in (referrals, trajectories, records, events, lines)]

@@ -18,6 +18,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.db.lazy_connection import LazyConnection
 from adapters.db.sealer import seal_pending
 from adapters.db.tables import EventRow, FeedStateRow, table_of
 from domain.events import Audience, DomainEvent
@@ -78,7 +79,7 @@ def _stored(row: Any) -> StoredEvent:
 
 
 class SqlEventFeed:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: LazyConnection) -> None:
         self._conn = conn
 
     async def after(
@@ -107,7 +108,9 @@ class SqlEventFeed:
             visible.append(
                 sa.and_(e.c.audience == Audience.REFERRER, e.c.recipient == organisation)
             )
-        await seal_pending(self._conn)  # numbers what has committed, so the reader sees it now
+        await seal_pending(
+            await self._conn.connection()
+        )  # numbers what has committed, so the reader sees it now
         query = sa.select(e).where(e.c.volgnummer > volgnummer, sa.or_(*visible))
         if types:
             query = query.where(e.c.type.in_(sorted(types)))

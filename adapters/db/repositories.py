@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.db.lazy_connection import LazyConnection
 from adapters.db.mappers import (
     referral_from_row,
     referral_row,
@@ -52,7 +53,7 @@ class Tracked:
 
 
 class SqlReferralRepository:
-    def __init__(self, conn: AsyncConnection, tracked: Tracked) -> None:
+    def __init__(self, conn: LazyConnection, tracked: Tracked) -> None:
         self._conn, self._tracked = conn, tracked
 
     def add(self, referral: Referral, trajectory: Trajectory) -> None:
@@ -119,7 +120,7 @@ class _Columns:
 
 
 class SqlTrajectoryRepository:
-    def __init__(self, conn: AsyncConnection, tracked: Tracked) -> None:
+    def __init__(self, conn: LazyConnection, tracked: Tracked) -> None:
         self._conn, self._tracked = conn, tracked
 
     async def get(self, trajectory_id: str) -> Trajectory | None:

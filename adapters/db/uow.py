@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.audit import Outcome, SqlAuditLog, line_rows, write_lines
+from adapters.db.group_commit import GroupCommit
 from adapters.db.idempotency import SqlIdempotencyStore, record_row
-from adapters.db.intake_statement import compiled_intake
+from adapters.db.intake_statement import NewReferralRows
+from adapters.db.lazy_connection import LazyConnection
 from adapters.db.mappers import referral_row, trajectory_row
 from adapters.db.outbox import SqlEventFeed, event_rows, write_events
 from adapters.db.repositories import (
@@ -36,14 +36,21 @@ class SqlUnitOfWork:
     audit: SqlAuditLog
 
     def __init__(
-        self, engine: AsyncEngine, *, context: AccessContext, clock: Clock, ids: IdGenerator
+        self,
+        engine: AsyncEngine,
+        *,
+        context: AccessContext,
+        clock: Clock,
+        ids: IdGenerator,
+        group: GroupCommit | None = None,
     ) -> None:
         self._engine, self._context, self._clock, self._ids = engine, context, clock, ids
-        self._conn: AsyncConnection | None = None
+        self._group = group
+        self._conn: LazyConnection | None = None
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._conn = conn = await self._engine.connect()
+        self._conn = conn = LazyConnection(self._engine)
         self._tracked = Tracked()
         self.referrals = SqlReferralRepository(conn, self._tracked)
         self.trajectories = SqlTrajectoryRepository(conn, self._tracked)
@@ -59,12 +66,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        try:
-            if conn.in_transaction():
-                await conn.rollback()
-        finally:
+        if conn is not None:
             await conn.close()
 
     def _pending_events(self) -> list[DomainEvent]:
@@ -77,13 +79,14 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         """Writes the staged referral, idempotency, outbox and audit rows with the domain rows,
         then commits once; `KeyTaken` (nothing kept) when a key is already stored."""
-        conn = self._require()
+        lazy = self._require()
         now = self._clock.now()
         events = self._pending_events()
         staged = self._tracked.new_referral
-        if staged is not None and self._fits_one_statement(conn):
-            await self._commit_in_one_statement(conn, staged, events, now)
+        if staged is not None and self._group is not None and self._fits_one_statement(lazy):
+            await self._commit_in_one_statement(self._group, staged, events, now)
             return
+        conn = await lazy.connection()
         if staged is not None and not await insert_referral(conn, *staged):
             raise KeyTaken("business key already stored")
         await self.idempotency.flush()
@@ -98,66 +101,56 @@ class SqlUnitOfWork:
         await conn.commit()
         self.committed = True
 
-    def _fits_one_statement(self, conn: AsyncConnection) -> bool:
-        """PostgreSQL, nothing sent yet in this unit of work, at most one idempotency record."""
-        return (
-            conn.dialect.name == "postgresql"
-            and not conn.in_transaction()
-            and len(self.idempotency.pending) <= 1
-        )
+    def _fits_one_statement(self, conn: LazyConnection) -> bool:
+        """Nothing sent yet in this unit of work, at most one idempotency record."""
+        return conn.opened is None and len(self.idempotency.pending) <= 1
 
     async def _commit_in_one_statement(
         self,
-        conn: AsyncConnection,
+        group: GroupCommit,
         staged: tuple[Referral, Trajectory],
         events: list[DomainEvent],
         now: datetime,
     ) -> None:
         referral, trajectory = staged
         pending = self.idempotency.pending
-        lines = line_rows(self.audit.entries, context=self._context, ids=self._ids, at=now)
         event_ids = [self._ids.new() for _ in events]
-        statement = compiled_intake(remembered=bool(pending), events=len(events), lines=len(lines))
-        rows = [
-            referral_row(referral),
-            trajectory_row(trajectory),
-            record_row(*pending[0], now=now) if pending else {},
-            *event_rows(events, ids=event_ids, at=now, traceparent=self._context.traceparent),
-            *lines,
-        ]
-        # Nothing has been sent on this connection, so no transaction is open: the driver
-        # runs the one statement in autocommit, atomically.
-        driver: Any = (await conn.get_raw_connection()).driver_connection
-        try:
-            stored = await driver.fetchval(statement.sql, *statement.arguments(rows))
-        except asyncpg.UniqueViolationError as error:
-            if error.constraint_name != "pk_idempotency_record":
-                raise
-            # The idempotency key is taken; the statement undid all of its inserts.
-            raise KeyTaken("Idempotency-Key already stored") from error
-        if not stored:
-            raise KeyTaken("business key already stored")
+        rows = NewReferralRows(
+            referral=referral_row(referral),
+            trajectory=trajectory_row(trajectory),
+            record=record_row(*pending[0], now=now) if pending else None,
+            events=event_rows(events, ids=event_ids, at=now, traceparent=self._context.traceparent),
+            lines=line_rows(self.audit.entries, context=self._context, ids=self._ids, at=now),
+        )
+        await group.write(rows)
         pending.clear()
         self.audit.entries.clear()
         self.committed = True
 
     async def rollback(self) -> None:
-        await self._require().rollback()
+        conn = self._require().opened
+        if conn is not None:
+            await conn.rollback()
 
-    def _require(self) -> AsyncConnection:
+    def _require(self) -> LazyConnection:
         if self._conn is None:
             raise RuntimeError("unit of work used outside `async with`")
         return self._conn
 
 
 class SqlUnitOfWorkFactory:
-    """Makes units of work for one engine; the doors bind the access context per request."""
+    """Makes units of work for one engine; the doors bind the access context per request.
+    On PostgreSQL new referrals share statements through one GroupCommit per engine."""
 
     def __init__(self, engine: AsyncEngine, *, clock: Clock, ids: IdGenerator) -> None:
         self.engine, self.clock, self.ids = engine, clock, ids
+        postgres = engine.dialect.name == "postgresql"
+        self.group = GroupCommit(engine) if postgres else None
 
     def __call__(self, context: AccessContext) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, context=context, clock=self.clock, ids=self.ids)
+        return SqlUnitOfWork(
+            self.engine, context=context, clock=self.clock, ids=self.ids, group=self.group
+        )
 
     async def record_failure(
         self, context: AccessContext, entries: Sequence[AuditEntry], *, outcome: Outcome

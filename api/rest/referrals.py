@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from api.deps import PortsDep, idempotency_claim, parse_id, ports_of
 from api.problems import instance_for
 from api.rest.common import json_body, json_media, known_query, problems, request_body
+from api.schemas.lean_validation import lean_validator
 from api.schemas.referrals import (
     NieuweVerwijzing,
     VerwijzingStatus,
@@ -28,6 +29,10 @@ router = APIRouter(
     tags=["verwijzingen"],
     # Body requests are checked by api.request_gate (401, 406, 415, query keys) first.
 )
+
+# Built at import: a body model the lean fast path cannot serve stops the app from starting,
+# rather than failing its first request.
+lean_validator(NieuweVerwijzing)
 
 IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
     "parameters": [

@@ -26,6 +26,7 @@ from adapters.db import uow as uow_module
 from adapters.db.audit import GENESIS, line_t, verify_chain, write_lines
 from adapters.db.engine import make_engine
 from adapters.db.idempotency import SqlIdempotencyStore
+from adapters.db.lazy_connection import LazyConnection
 from adapters.db.outbox import write_events
 from adapters.db.sealer import Sealer, seal_all
 from adapters.db.uow import SqlUnitOfWorkFactory
@@ -275,15 +276,19 @@ async def test_a_key_whose_transaction_is_still_open_is_409_verzoek_loopt_nog(
     claim = IdempotencyClaim(scope="s" * 64, fingerprint="f" * 64)
     now = datetime.now(UTC)
     async with pg_engine.connect() as first, pg_engine.connect() as second:
-        holder = SqlIdempotencyStore(first, now=now)
+        holder = SqlIdempotencyStore(LazyConnection(pg_engine, opened=first), now=now)
         assert await holder.claim(claim) is None
         holder.remember(claim, StoredResponse(201, {"id": "x"}))
         await holder.flush()
         with pytest.raises(RequestInProgress):
-            await SqlIdempotencyStore(second, now=now).claim(claim)
+            await SqlIdempotencyStore(LazyConnection(pg_engine, opened=second), now=now).claim(
+                claim
+            )
         await second.rollback()
         await first.commit()
-        stored = await SqlIdempotencyStore(second, now=now).claim(claim)
+        stored = await SqlIdempotencyStore(LazyConnection(pg_engine, opened=second), now=now).claim(
+            claim
+        )
     assert stored == ("f" * 64, StoredResponse(201, {"id": "x"}))
 
 

@@ -66,6 +66,7 @@ def allowed_for(module: str) -> tuple[str, ...] | None:
             "adapters",
             "sqlalchemy",
             "sqlmodel",
+            "pydantic_core",  # sqlmodel's own serialiser: JSON for the intake statement
             "alembic",
             "asyncpg",
             "aiosqlite",

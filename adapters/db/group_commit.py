@@ -1,0 +1,101 @@
+"""Group commit of new referrals on PostgreSQL.
+
+Under load many intakes wait for the database at the same moment. Each one sending its own
+statement pays a pool checkout, a round trip and a WAL flush; here they queue, and whatever
+has queued while earlier statements ran goes out together as one statement (see
+adapters.db.intake_statement): one checkout, one round trip, one flush for the lot. An
+intake never waits for company: when fewer than `in_flight` statements are running, its own
+goes out at once.
+
+Every referral's rows stay one atomic unit, and so does the statement. When a statement for
+several referrals fails (one of them reused a stored Idempotency-Key, or the connection
+broke), each referral is retried in a statement of its own, so one request's failure is never
+another's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.db.intake_statement import INTAKE_SQL, NewReferralRows, intake_arguments
+from domain.ports import KeyTaken
+
+IDEMPOTENCY_KEY_CONSTRAINT = "pk_idempotency_record"
+
+_Waiting = tuple[NewReferralRows, "asyncio.Future[None]"]
+
+
+class GroupCommit:
+    def __init__(self, engine: AsyncEngine, *, batch: int = 64, in_flight: int = 2) -> None:
+        self._engine, self._batch, self._in_flight = engine, batch, in_flight
+        self._queue: deque[_Waiting] = deque()
+        self._running: set[asyncio.Task[None]] = set()
+        self.statements = 0  # sent, failed ones included
+        self.referrals = 0  # stored
+
+    async def write(self, rows: NewReferralRows) -> None:
+        """Stores one new referral with its rows; `KeyTaken` (nothing stored) when its
+        Idempotency-Key or its business key is already stored."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append((rows, done))
+        if len(self._running) < self._in_flight:
+            self._start()
+        await done
+
+    def _start(self) -> None:
+        batch = [self._queue.popleft() for _ in range(min(self._batch, len(self._queue)))]
+        task = asyncio.get_running_loop().create_task(self._run(batch))
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        if self._queue and len(self._running) < self._in_flight:
+            self._start()
+
+    async def _run(self, batch: list[_Waiting]) -> None:
+        try:
+            stored = await self._execute([rows for rows, _ in batch])
+        except Exception as error:
+            if len(batch) == 1:
+                _settle(batch[0][1], _taken(error) or error)
+                return
+            for alone in batch:
+                await self._run([alone])
+            return
+        self.referrals += len(stored)
+        for rows, done in batch:
+            found = rows.referral["id"] in stored
+            _settle(done, None if found else KeyTaken("business key already stored"))
+
+    async def _execute(self, batch: list[NewReferralRows]) -> set[Any]:
+        self.statements += 1
+        async with self._engine.connect() as conn:
+            # Nothing has been sent on this connection, so no transaction is open: the driver
+            # runs the one statement in autocommit, atomically.
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            records = await driver.fetch(INTAKE_SQL, *intake_arguments(batch))
+        return {record[0] for record in records}
+
+
+def _taken(error: Exception) -> KeyTaken | None:
+    if (
+        isinstance(error, asyncpg.UniqueViolationError)
+        and error.constraint_name == IDEMPOTENCY_KEY_CONSTRAINT
+    ):
+        return KeyTaken("Idempotency-Key already stored")  # the statement stored nothing
+    return None
+
+
+def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
+    if done.done():  # the request was cancelled; its referral (if stored) is replayable
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
