@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,6 @@ from typing import Any, Final
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.tables import AuditChainRow, AuditLineRow, table_of
@@ -33,22 +31,31 @@ GENESIS: Final = "0" * 64
 HASHED_FIELDS: Final = tuple(c.key for c in line_t.c if c.key not in {"vorige_hash", "hash"})
 
 
-def _canonical(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, UUID):
-        return str(value)
-    return value
+# The canonical form: the hashed fields in sorted key order, compact JSON, times as ISO 8601 in
+# UTC with microseconds, UUIDs as text. The dict is built in sorted order, so one shared
+# encoder writes it without sorting; the sealer hashes every line, so this is kept lean.
+_SORTED_FIELDS: Final = tuple(sorted(HASHED_FIELDS))
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def _base_type(column: sa.Column[Any]) -> Any:
+    kind = column.type
+    return kind.impl if isinstance(kind, sa.TypeDecorator) else kind
+
+
+_TIMES: Final = tuple(c.key for c in line_t.c if isinstance(_base_type(c), sa.DateTime))
+_UUIDS: Final = tuple(c.key for c in line_t.c if isinstance(_base_type(c), sa.Uuid))
 
 
 def line_hash(previous: str, line: dict[str, Any]) -> str:
     """SHA-256 over the previous hash and the canonical line (sorted keys, ISO times)."""
-    canonical = json.dumps(
-        {key: _canonical(line[key]) for key in HASHED_FIELDS},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    fields = {key: line[key] for key in _SORTED_FIELDS}
+    for key in _TIMES:
+        fields[key] = fields[key].astimezone(UTC).isoformat(timespec="microseconds")
+    for key in _UUIDS:
+        if fields[key] is not None:
+            fields[key] = str(fields[key])
+    canonical = _ENCODER.encode(fields)
     return hashlib.sha256((previous + canonical).encode()).hexdigest()
 
 
@@ -130,63 +137,6 @@ def line_rows(
     outcome: Outcome = SUCCESS,
 ) -> list[dict[str, Any]]:
     return [_line(e, context, line_id=ids.new(), at=at, outcome=outcome) for e in entries]
-
-
-async def seal_lines(conn: AsyncConnection, *, limit: int) -> int:
-    """Links committed unsealed lines into their chains; the caller holds the sealer lock."""
-    query = (
-        sa.select(line_t)
-        .where(line_t.c.hash.is_(None))
-        .order_by(line_t.c.tijdstip, line_t.c.id)
-        .limit(limit)
-    )
-    pending = [row._asdict() for row in (await conn.execute(query)).all()]
-    by_chain: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for line in pending:
-        by_chain[line["organisation"]].append(line)
-    for organisation in sorted(by_chain):
-        number, previous = await _head(conn, organisation)
-        sealed = []
-        for line in by_chain[organisation]:
-            number += 1
-            line["volgnummer"], line["vorige_hash"] = number, previous
-            line["hash"] = previous = line_hash(previous, line)
-            sealed.append(
-                {
-                    "b_id": line["id"],
-                    "b_volgnummer": number,
-                    "b_vorige_hash": line["vorige_hash"],
-                    "b_hash": previous,
-                }
-            )
-        await conn.execute(_SEAL, sealed)
-        await conn.execute(
-            sa.update(chain_t)
-            .where(chain_t.c.organisation == organisation)
-            .values(volgnummer=number, hash=previous)
-        )
-    return len(pending)
-
-
-_SEAL = (
-    sa.update(line_t)
-    .where(line_t.c.id == sa.bindparam("b_id"))
-    .values(
-        volgnummer=sa.bindparam("b_volgnummer"),
-        vorige_hash=sa.bindparam("b_vorige_hash"),
-        hash=sa.bindparam("b_hash"),
-    )
-)
-
-
-async def _head(conn: AsyncConnection, organisation: str) -> tuple[int, str]:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(chain_t).values(organisation=organisation, volgnummer=0, hash=GENESIS)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=["organisation"], set_={"organisation": upsert.excluded.organisation}
-    ).returning(chain_t.c.volgnummer, chain_t.c.hash)
-    row = (await conn.execute(upsert)).one()
-    return int(row.volgnummer), str(row.hash)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ class GroupCommit:
     def __init__(self, engine: AsyncEngine, *, batch: int = 64, in_flight: int = 2) -> None:
         self._engine, self._batch, self._in_flight = engine, batch, in_flight
         self._queue: deque[_Waiting] = deque()
-        self._running: set[asyncio.Task[None]] = set()
+        self._senders: set[asyncio.Task[None]] = set()
         self.statements = 0  # sent, failed ones included
         self.referrals = 0  # stored
 
@@ -43,43 +43,54 @@ class GroupCommit:
         Idempotency-Key or its business key is already stored."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.append((rows, done))
-        if len(self._running) < self._in_flight:
-            self._start()
+        if len(self._senders) < self._in_flight:
+            self._start_sender()
         await done
 
-    def _start(self) -> None:
-        batch = [self._queue.popleft() for _ in range(min(self._batch, len(self._queue)))]
-        task = asyncio.get_running_loop().create_task(self._run(batch))
-        self._running.add(task)
-        task.add_done_callback(self._finished)
+    def _start_sender(self) -> None:
+        sender = asyncio.get_running_loop().create_task(self._send_queued())
+        self._senders.add(sender)
+        sender.add_done_callback(self._sender_done)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._running.discard(task)
-        if self._queue and len(self._running) < self._in_flight:
-            self._start()
+    def _sender_done(self, sender: asyncio.Task[None]) -> None:
+        self._senders.discard(sender)
+        if self._queue and len(self._senders) < self._in_flight:
+            self._start_sender()  # queued while this one was returning its connection
 
-    async def _run(self, batch: list[_Waiting]) -> None:
+    async def _send_queued(self) -> None:
+        """One sender: a pooled connection, held while statements queue up for it (a checkout
+        and a return per statement cost about as much CPU as the statement itself)."""
         try:
-            stored = await self._execute([rows for rows, _ in batch])
-        except Exception as error:
+            async with self._engine.connect() as conn:
+                driver: Any = (await conn.get_raw_connection()).driver_connection
+                while self._queue:
+                    count = min(self._batch, len(self._queue))
+                    await self._send(driver, [self._queue.popleft() for _ in range(count)])
+        except Exception as error:  # no connection: what waits learns why, unless others send
+            while self._queue and len(self._senders) <= 1:
+                _settle(self._queue.popleft()[1], error)
+
+    async def _send(self, driver: Any, batch: list[_Waiting]) -> None:
+        """Settles every referral of `batch`, whatever happens."""
+        try:
+            stored = await self._execute(driver, [rows for rows, _ in batch])
+        except Exception as error:  # each one's own outcome decides, below
             if len(batch) == 1:
                 _settle(batch[0][1], _taken(error) or error)
                 return
             for alone in batch:
-                await self._run([alone])
+                await self._send(driver, [alone])
             return
         self.referrals += len(stored)
         for rows, done in batch:
             found = rows.referral["id"] in stored
             _settle(done, None if found else KeyTaken("business key already stored"))
 
-    async def _execute(self, batch: list[NewReferralRows]) -> set[Any]:
+    async def _execute(self, driver: Any, batch: list[NewReferralRows]) -> set[Any]:
         self.statements += 1
-        async with self._engine.connect() as conn:
-            # Nothing has been sent on this connection, so no transaction is open: the driver
-            # runs the one statement in autocommit, atomically.
-            driver: Any = (await conn.get_raw_connection()).driver_connection
-            records = await driver.fetch(INTAKE_SQL, *intake_arguments(batch))
+        # Nothing else is sent on this connection, so no transaction is open: the driver runs
+        # the one statement in autocommit, atomically.
+        records = await driver.fetch(INTAKE_SQL, *intake_arguments(batch))
         return {record[0] for record in records}
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from structlog import get_logger
 
-from adapters.db.audit import seal_lines
+from adapters.db.line_sealing import seal_lines
 
 SEALER_LOCK_KEY: Final = 0x4D494D01  # "MIM" + 1
 SEAL_INTERVAL: Final = 0.25  # seconds; CONTRACT §15 allows 5

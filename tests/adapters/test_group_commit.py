@@ -101,8 +101,8 @@ async def test_a_reused_key_fails_only_its_own_intake_in_a_shared_statement(
     assert isinstance(first, IntakeResult)
     statements_before = factory.group.statements if factory.group else 0
 
-    # One starts alone; the other six queue behind it and go out together, where the reused
-    # key aborts their shared statement: each is then sent on its own.
+    # All seven queue before the sender runs and go out together; the reused key aborts their
+    # shared statement, and each is then sent on its own.
     opener = intake(factory, reference="CB-GROUP-OPENER", key="opener")
     queued = [intake(factory, reference=f"CB-GROUP-{n:03d}", key=f"fresh{n}") for n in range(5)]
     retry = intake(factory, reference="CB-GROUP-OTHER", key="reused")
@@ -112,7 +112,7 @@ async def test_a_reused_key_fails_only_its_own_intake_in_a_shared_statement(
     assert outcomes[-1] == Replayed(StoredResponse(201, {"id": first.view.id}))
     assert await counts(pg_engine) == dict.fromkeys(TABLES, 7)
     assert factory.group is not None
-    assert factory.group.statements - statements_before == 1 + 1 + 6
+    assert factory.group.statements - statements_before == 1 + 7
 
 
 async def test_one_business_key_twice_in_a_shared_statement_stores_one_referral(
@@ -131,3 +131,19 @@ async def test_one_business_key_twice_in_a_shared_statement_stores_one_referral(
     assert (found["referral"], found["trajectory"], found["event"]) == (2, 2, 2)
     # Both twins' keys are kept: each replays its own answer (201 and 200).
     assert found["idempotency_record"] == 3
+
+
+async def test_without_a_database_every_waiting_intake_gets_the_error_and_none_hangs(
+    backend: str,
+) -> None:
+    engine = make_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    factory = a_factory(engine, in_flight=1)
+    try:
+        async with asyncio.timeout(30):
+            outcomes = await asyncio.gather(
+                *(intake(factory, reference=f"CB-DOWN-{n}", key=f"down{n}") for n in range(3)),
+                return_exceptions=True,
+            )
+    finally:
+        await engine.dispose()
+    assert all(isinstance(o, OSError) for o in outcomes), outcomes
