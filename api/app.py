@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -28,6 +29,7 @@ from adapters.logging import configure_logging
 from adapters.organisations_toml import demo_configuration, load_directory
 from api import errors
 from api.deps import Services, access_context
+from api.direct_route import direct_route
 from api.graphql.router import graphql_routes
 from api.metrics import MimMetrics
 from api.middleware import RequestContextMiddleware
@@ -158,7 +160,12 @@ def create_app(
             allow_headers=["*"],
             expose_headers=["Location", "ETag", "Link", "X-Request-Id"],
         )
-    app.add_middleware(RequestGate, verifier=wiring.verifier, served=_served_by(app))
+    app.add_middleware(
+        RequestGate,
+        verifier=wiring.verifier,
+        served=_served_by(app),
+        direct={("POST", "/v1/verwijzingen"): direct_route(referrals.post_referral)},
+    )
     app.add_middleware(
         RequestContextMiddleware,
         production=settings.production,
@@ -176,6 +183,7 @@ def create_app_from_env() -> FastAPI:
 
 
 def _served_by(app: FastAPI) -> Callable[[str, str], bool]:
+    @functools.lru_cache(maxsize=4096)  # paths hold ids: bounded, the hot ones stay
     def served(path: str, method: str) -> bool:
         return path == "/v1/graphql" or method in errors.documented_methods(app, path)
 

@@ -11,7 +11,7 @@ a body keep FastAPI's order, which authenticates before it validates query param
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -28,12 +28,19 @@ PUBLIC: Final = ("/v1/openapi.json", "/v1/health/", "/v1/metrics", "/v1/docs", "
 
 class RequestGate:
     """`served(path, method)`: whether an operation takes the request (else routing answers
-    404 or 405 before any of these checks)."""
+    404 or 405 before any of these checks). `direct`: operations by (method, path) that the
+    gate hands straight to their endpoint once they pass (api.direct_route)."""
 
     def __init__(
-        self, app: ASGIApp, *, verifier: TokenVerifier, served: Callable[[str, str], bool]
+        self,
+        app: ASGIApp,
+        *,
+        verifier: TokenVerifier,
+        served: Callable[[str, str], bool],
+        direct: Mapping[tuple[str, str], ASGIApp] | None = None,
     ) -> None:
         self.app, self.verifier, self.served = app, verifier, served
+        self.direct = dict(direct or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -59,7 +66,7 @@ class RequestGate:
         if refusal is not None:
             await _refuse(scope, send, *refusal)
             return
-        await self.app(scope, receive, send)
+        await self.direct.get((method, path), self.app)(scope, receive, send)
 
 
 def _refusal(scope: Scope, headers: dict[bytes, str]) -> tuple[DomainError | str, int] | None:

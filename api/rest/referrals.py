@@ -49,7 +49,7 @@ IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
 
 def _render(request: Request) -> referrals.Render:
     """Renders an outcome once: the use case stores it under the key, the route sends it."""
-    instance = instance_for(getattr(request.state, "request_id", None), request.url.path)
+    instance = instance_for(getattr(request.state, "request_id", None), request.scope["path"])
     rendered: dict[int, tuple[object, StoredResponse]] = {}
 
     def render(outcome: IntakeResult | DomainError) -> StoredResponse:

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
@@ -448,3 +449,24 @@ async def test_an_intake_writes_one_thin_event_and_one_audit_line_for_the_trajec
         "Testkind",
     ]
     assert [value for value in personal if value in data] == []
+
+
+async def test_intake_answers_carry_the_route_label_and_the_common_headers(
+    client: httpx.AsyncClient, auth: Auth, app: FastAPI
+) -> None:
+    """The intake is served straight from the request gate (api.direct_route): its answers,
+    refusals included, are labelled and headed as every routed answer is."""
+    headers = {**auth("verwijzer"), "Idempotency-Key": an_idempotency_key()}
+    created = await client.post(URL, json=referral_body(), headers=headers)
+    refused = await client.post(
+        URL, json={"verwijzer": {}}, headers={**headers, "Idempotency-Key": an_idempotency_key()}
+    )
+
+    assert (created.status_code, refused.status_code) == (201, 400)
+    assert refused.headers["content-type"] == "application/problem+json"
+    for response in (created, refused):
+        assert response.headers["api-version"] == "1.0.0"
+        assert response.headers["x-content-type-options"] == "nosniff"
+    requests = app.state.metrics.http.requests
+    assert requests.value(methode="POST", route=URL, status="201") == 1
+    assert requests.value(methode="POST", route=URL, status="400") == 1
