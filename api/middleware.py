@@ -11,12 +11,12 @@ import json
 import re
 import secrets
 import time
-import uuid
 from typing import Any, Final
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.clock import RandomIds
 from api.metrics import HttpMetrics
 from api.problems import PROBLEM_MEDIA_TYPE, instance_for, problem_body
 
@@ -35,6 +35,7 @@ _REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _TRACEPARENT: Final = re.compile(r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?")
 _ZERO_TRACE: Final = "0" * 32
 _ZERO_SPAN: Final = "0" * 16
+_IDS: Final = RandomIds()  # canonical UUIDv4 text, without building a UUID object
 
 
 class _BodyTooLargeError(Exception):
@@ -45,7 +46,7 @@ def valid_request_id(value: str | None) -> str:
     """The caller's id when it is 1-64 of `[A-Za-z0-9._-]`, else a new canonical UUID."""
     if value is not None and _REQUEST_ID.fullmatch(value):
         return value
-    return str(uuid.uuid4())
+    return _IDS.new()
 
 
 def parse_traceparent(value: str | None) -> tuple[str, str] | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic_core import to_json
 
 from api.deps import PortsDep, idempotency_claim, parse_id, ports_of
 from api.problems import instance_for
@@ -61,12 +62,14 @@ def _render(request: Request) -> referrals.Render:
     return render
 
 
-def _respond(stored: StoredResponse, *, replayed: bool = False) -> JSONResponse:
+def _respond(stored: StoredResponse, *, replayed: bool = False) -> Response:
     headers = {k: v for k, v in stored.headers.items() if k != "Content-Type"}
     if replayed:
         headers["Idempotency-Replayed"] = "true"
     media = stored.headers.get("Content-Type", "application/json")
-    return JSONResponse(stored.body, status_code=stored.status, headers=headers, media_type=media)
+    # pydantic-core writes the same compact UTF-8 JSON as JSONResponse, several times faster.
+    body = to_json(stored.body)
+    return Response(body, status_code=stored.status, headers=headers, media_type=media)
 
 
 @router.post(
@@ -81,7 +84,7 @@ def _respond(stored: StoredResponse, *, replayed: bool = False) -> JSONResponse:
     summary="Verwijzing aanmelden",
     openapi_extra=request_body(NieuweVerwijzing) | IDEMPOTENCY_KEY_PARAMETER,
 )
-async def post_referral(request: Request) -> JSONResponse:
+async def post_referral(request: Request) -> Response:
     """Registers a referral and opens its trajectory (`aangemeld`) in one transaction.
 
     Idempotency-Key is required: the same key replays the first outcome; the same
