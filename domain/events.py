@@ -50,3 +50,107 @@ class ReferralReceived(DomainEvent):
 
     def dataref(self) -> str:
         return f"/v1/verwijzingen/{self.subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectoryStateChanged(DomainEvent):
+    """`reason` is stored masked: events are read without `meldcode.behandelen`."""
+
+    type: ClassVar[str] = "nl.mim.traject.status-gewijzigd"
+    from_state: str
+    to_state: str
+    phase: str | None
+    reason: str | None
+    by_system: bool
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "trajectId": self.subject,
+            "van": self.from_state,
+            "naar": self.to_state,
+            "fase": self.phase,
+            "reden": self.reason,
+            "doorSysteem": self.by_system,
+        }
+
+    def dataref(self) -> str:
+        return f"/v1/trajecten/{self.subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectoryUpdated(DomainEvent):
+    type: ClassVar[str] = "nl.mim.traject.bijgewerkt"
+    version: int
+
+    def data(self) -> dict[str, Any]:
+        return {"trajectId": self.subject, "versie": self.version}
+
+    def dataref(self) -> str:
+        return f"/v1/trajecten/{self.subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRecorded(DomainEvent):
+    type: ClassVar[str] = "nl.mim.huisbezoek.vastgelegd"
+    trajectory_id: str
+    phase: str
+
+    def data(self) -> dict[str, Any]:
+        return {"trajectId": self.trajectory_id, "bezoekId": self.subject, "fase": self.phase}
+
+    def dataref(self) -> str:
+        return f"/v1/trajecten/{self.trajectory_id}/huisbezoeken/{self.subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class VisitCorrected(DomainEvent):
+    type: ClassVar[str] = "nl.mim.huisbezoek.gecorrigeerd"
+    trajectory_id: str
+    phase: str
+    corrects: str
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "trajectId": self.trajectory_id,
+            "bezoekId": self.subject,
+            "fase": self.phase,
+            "correctieVan": self.corrects,
+        }
+
+    def dataref(self) -> str:
+        return f"/v1/trajecten/{self.trajectory_id}/huisbezoeken/{self.subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class VolunteerUpdated(DomainEvent):
+    """`municipality` is her team's gemeente (CONTRACT §11)."""
+
+    type: ClassVar[str] = "nl.mim.vrijwilliger.bijgewerkt"
+    status: str
+
+    def data(self) -> dict[str, Any]:
+        return {"vrijwilligerId": self.subject, "status": self.status}
+
+    def dataref(self) -> str:
+        return f"/v1/vrijwilligers/{self.subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFeedbackChanged(DomainEvent):
+    """Goes to the referrer organisation only, and only with feedback consent (§13.1)."""
+
+    type: ClassVar[str] = "nl.mim.verwijzing.teruggekoppeld"
+    audience: ClassVar[Audience] = Audience.REFERRER
+    referrer: str
+    status: str
+    reason: str | None
+
+    def data(self) -> dict[str, Any]:
+        return {"verwijzingId": self.subject, "status": self.status, "reden": self.reason}
+
+    def dataref(self) -> str:
+        return f"/v1/verwijzingen/{self.subject}"
+
+    @property
+    def recipient(self) -> str | None:
+        return self.referrer
