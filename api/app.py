@@ -34,9 +34,21 @@ from api.graphql.router import graphql_routes
 from api.metrics import MimMetrics
 from api.middleware import RequestContextMiddleware
 from api.request_gate import RequestGate
-from api.rest import events, operations, referrals, trajectories
+from api.rest import (
+    events,
+    operations,
+    referrals,
+    trajectories,
+    transitions,
+    visits,
+    volunteers,
+)
 from api.rest.common import Problem
 from api.schemas.referrals import NieuweVerwijzing
+from api.schemas.trajectory_patch import TrajectWijziging
+from api.schemas.transitions import NieuweOvergang
+from api.schemas.visits import HuisbezoekCorrectie, NieuwHuisbezoek
+from api.schemas.volunteers import NieuweBegeleiding, NieuweVrijwilliger, VrijwilligerWijziging
 from api.settings import Settings, settings_from_env
 from domain.errors import DomainError
 from domain.model.audit import AuditAction, AuditEntry, Purpose
@@ -148,7 +160,15 @@ def create_app(
     app.state.audit_failure = _failure_auditor(wiring)
     app.state.engine = engine
     _install_errors(app)
-    for module in (referrals, trajectories, events, operations):
+    for module in (
+        referrals,
+        trajectories,
+        transitions,
+        visits,
+        volunteers,
+        events,
+        operations,
+    ):
         app.include_router(module.router)
     app.include_router(graphql_routes(production=settings.production))
     _install_documentation(app, production=settings.production)
@@ -254,7 +274,16 @@ _DESCRIPTION = (
 )
 
 
-BODIES_READ_BY_ROUTES: tuple[type[BaseModel], ...] = (NieuweVerwijzing,)
+BODIES_READ_BY_ROUTES: tuple[type[BaseModel], ...] = (
+    NieuweVerwijzing,
+    NieuweOvergang,
+    NieuweVrijwilliger,
+    VrijwilligerWijziging,
+    NieuweBegeleiding,
+    NieuwHuisbezoek,
+    HuisbezoekCorrectie,
+    TrajectWijziging,
+)
 
 
 def _add_schema(schemas: dict[str, Any], model: type[BaseModel]) -> None:

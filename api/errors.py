@@ -25,6 +25,7 @@ from domain.errors import (
     InvalidState,
     InvalidTransition,
     NotFound,
+    PreconditionRequired,
     RequestInProgress,
     RuleViolation,
     Unauthenticated,
@@ -49,6 +50,8 @@ ERROR_TABLE: Final[Mapping[type[DomainError], ErrorRoute]] = {
     DuplicateReferral: ErrorRoute(HTTPStatus.CONFLICT, "VerwijzingBestaatAl"),
     IdempotencyKeyReused: ErrorRoute(HTTPStatus.UNPROCESSABLE_ENTITY, "IdempotencyKeyHergebruikt"),
     RequestInProgress: ErrorRoute(HTTPStatus.CONFLICT, "VerzoekLooptNog"),
+    # GraphQL has no member: its `versie!` argument is required by the schema.
+    PreconditionRequired: ErrorRoute(HTTPStatus.PRECONDITION_REQUIRED, "VersieConflict"),
 }
 
 

@@ -112,3 +112,9 @@ class IdempotencyKeyReused(DomainError):
 
 class RequestInProgress(DomainError):
     code = "verzoek-loopt-nog"
+
+
+class PreconditionRequired(DomainError):
+    """PATCH without `If-Match` (428)."""
+
+    code = "if-match-vereist"

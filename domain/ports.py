@@ -9,10 +9,15 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from domain.model.audit import AuditEntry
+from domain.model.history import TransitionRecord
 from domain.model.referral import Referral
 from domain.model.trajectory import Trajectory
+from domain.model.visit import Visit
+from domain.model.volunteer import Supervision, Volunteer
 from domain.policy import Actor
 from domain.views import StoredEvent, TrajectoryFilter
+from domain.views.lifecycle import VisitFilter
+from domain.views.volunteers import VolunteerFilter
 
 
 class Clock(Protocol):
@@ -73,6 +78,93 @@ class TrajectoryRepository(Protocol):
     ) -> Sequence[Trajectory]: ...
 
 
+class StaleVersion(Exception):
+    """Raised by `commit()`: a changed trajectory or volunteer was changed by another
+    transaction since it was read. Nothing of the transaction is kept."""
+
+
+class VolunteerRepository(Protocol):
+    def add(self, volunteer: Volunteer) -> None: ...
+
+    async def get(self, volunteer_id: str) -> Volunteer | None:
+        """Loaded for change: `commit()` writes it back when its `versie` moved."""
+        ...
+
+    async def many(self, ids: Sequence[str]) -> Sequence[Volunteer]: ...
+
+    async def page(
+        self, selection: VolunteerFilter, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Volunteer]: ...
+
+    async def available(self, organisation: str) -> Sequence[Volunteer]:
+        """Actief volunteers of the organisation with free capacity (matching)."""
+        ...
+
+
+class TransitionLog(Protocol):
+    def add(self, record: TransitionRecord) -> None: ...
+
+    async def get(self, trajectory_id: str, record_id: str) -> TransitionRecord | None: ...
+
+    async def page(
+        self, trajectory_id: str, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[TransitionRecord]:
+        """Newest first (`tijdstip` desc, then id)."""
+        ...
+
+    async def for_trajectories(self, trajectory_ids: Sequence[str]) -> Sequence[TransitionRecord]:
+        """Every record of these trajectories in one read (GraphQL batches), newest first
+        (`tijdstip` desc, then id) within each trajectory."""
+        ...
+
+
+class VisitRepository(Protocol):
+    def add(self, visit: Visit) -> None: ...
+
+    def replace(self, old: Visit, *, by: str) -> None:
+        """Marks `old` replaced at commit; a record replaced meanwhile is `StaleVersion`."""
+        ...
+
+    async def get(self, trajectory_id: str, visit_id: str) -> Visit | None: ...
+
+    async def page(
+        self, selection: VisitFilter, *, after: tuple[str, str, str] | None, limit: int
+    ) -> Sequence[Visit]:
+        """By `datum` desc, then `vastgelegdOp` desc, then id (CONTRACT §5.4)."""
+        ...
+
+    async def newest_counted_on(self, trajectory_id: str, *, on_or_before: str) -> str | None:
+        """The date (ISO) of the newest counted visit on or before a date, if any."""
+        ...
+
+    async def current_for_trajectories(
+        self, trajectory_ids: Sequence[str], *, volunteer_id: str | None, limit_each: int
+    ) -> Sequence[Visit]:
+        """The records not replaced of these trajectories in one read (GraphQL batches): per
+        trajectory the `limit_each` newest by `datum`, `vastgelegdOp`, id (desc, in that
+        order); with `volunteer_id` only hers."""
+        ...
+
+
+class SupervisionRepository(Protocol):
+    def add(self, supervision: Supervision) -> None: ...
+
+    async def get(self, volunteer_id: str, supervision_id: str) -> Supervision | None: ...
+
+    async def page(
+        self,
+        volunteer_id: str,
+        *,
+        kind: str | None,
+        after: tuple[str, str] | None,
+        limit: int,
+    ) -> Sequence[Supervision]:
+        """By `datum` desc, then id."""
+        ...
+
+    async def training_sessions(self, volunteer_id: str) -> frozenset[int]: ...
+
+
 class EventFeed(Protocol):
     async def after(
         self,
@@ -114,6 +206,18 @@ class UnitOfWork(Protocol):
 
     @property
     def trajectories(self) -> TrajectoryRepository: ...
+
+    @property
+    def volunteers(self) -> VolunteerRepository: ...
+
+    @property
+    def transitions(self) -> TransitionLog: ...
+
+    @property
+    def visits(self) -> VisitRepository: ...
+
+    @property
+    def supervisions(self) -> SupervisionRepository: ...
 
     @property
     def events(self) -> EventFeed: ...

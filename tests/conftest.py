@@ -30,6 +30,10 @@ TABLES = (
     "event",
     "feed_state",
     "idempotency_record",
+    "visit",
+    "trajectory_transition",
+    "supervision",
+    "volunteer",
     "trajectory",
     "referral",
 )

@@ -20,6 +20,7 @@ from typing import Final
 from domain.errors import RequestInProgress
 from domain.events import Audience, DomainEvent
 from domain.model.audit import AuditEntry
+from domain.model.history import TransitionRecord
 from domain.model.organisations import HostOrganisation, OrganisationDirectory
 from domain.model.referral import (
     Address,
@@ -38,9 +39,13 @@ from domain.model.referral import (
     RegistrationReason,
 )
 from domain.model.trajectory import ACTIVE, PHASES, Trajectory, TrajectoryState
+from domain.model.visit import Visit
+from domain.model.volunteer import Supervision, Volunteer
 from domain.policy import ROLE_MAXIMUM_SCOPES, Actor, Role, Scope
 from domain.ports import IdempotencyClaim, KeyTaken, StoredResponse, UnitOfWork
 from domain.views import StoredEvent, TrajectoryFilter
+from domain.views.lifecycle import VisitFilter
+from domain.views.volunteers import VolunteerFilter
 
 # ---------------------------------------------------------------------------------------
 # Clock and ids
@@ -98,6 +103,10 @@ class _Rows:
 
     referrals: dict[str, Referral] = field(default_factory=dict)
     trajectories: dict[str, Trajectory] = field(default_factory=dict)
+    volunteers: dict[str, Volunteer] = field(default_factory=dict)
+    transitions: dict[str, TransitionRecord] = field(default_factory=dict)
+    visits: dict[str, Visit] = field(default_factory=dict)
+    supervisions: dict[str, Supervision] = field(default_factory=dict)
 
 
 class _Session:
@@ -166,6 +175,163 @@ def _trajectory_of(rows: _Rows, referral: Referral) -> Trajectory:
         if trajectory.referral_id == referral.id:
             return trajectory
     raise LookupError("a referral is always stored with its trajectory")
+
+
+class FakeVolunteerRepository:
+    def __init__(self, session: _Session) -> None:
+        self._session = session
+
+    def add(self, volunteer: Volunteer) -> None:
+        self._session.rows().volunteers[volunteer.id] = volunteer
+
+    async def get(self, volunteer_id: str) -> Volunteer | None:
+        return self._session.rows().volunteers.get(volunteer_id)
+
+    async def many(self, ids: Sequence[str]) -> Sequence[Volunteer]:
+        rows = self._session.rows().volunteers
+        return [rows[i] for i in dict.fromkeys(ids) if i in rows]
+
+    async def page(
+        self, selection: VolunteerFilter, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Volunteer]:
+        found = [
+            v
+            for v in self._session.rows().volunteers.values()
+            if v.organisation == selection.organisation
+            and (not selection.statuses or v.status in selection.statuses)
+            and (selection.municipality is None or v.municipality == selection.municipality)
+            and (after is None or (v.created_at, v.id) < after)
+        ]
+        found.sort(key=lambda v: (v.created_at, v.id), reverse=True)
+        return found[:limit]
+
+    async def available(self, organisation: str) -> Sequence[Volunteer]:
+        rows = self._session.rows().volunteers.values()
+        return [v for v in rows if v.organisation == organisation and v.is_available]
+
+
+class FakeTransitionLog:
+    def __init__(self, session: _Session) -> None:
+        self._session = session
+
+    def add(self, record: TransitionRecord) -> None:
+        self._session.rows().transitions[record.id] = record
+
+    async def get(self, trajectory_id: str, record_id: str) -> TransitionRecord | None:
+        found = self._session.rows().transitions.get(record_id)
+        return found if found is not None and found.trajectory_id == trajectory_id else None
+
+    async def page(
+        self, trajectory_id: str, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[TransitionRecord]:
+        found = [
+            r
+            for r in self._session.rows().transitions.values()
+            if r.trajectory_id == trajectory_id and (after is None or (r.at, r.id) < after)
+        ]
+        found.sort(key=lambda r: (r.at, r.id), reverse=True)
+        return found[:limit]
+
+    async def for_trajectories(self, trajectory_ids: Sequence[str]) -> Sequence[TransitionRecord]:
+        wanted = set(trajectory_ids)
+        found = [r for r in self._session.rows().transitions.values() if r.trajectory_id in wanted]
+        found.sort(key=lambda r: (r.at, r.id), reverse=True)
+        return found
+
+
+class FakeVisitRepository:
+    def __init__(self, session: _Session) -> None:
+        self._session = session
+
+    def add(self, visit: Visit) -> None:
+        self._session.rows().visits[visit.id] = visit
+
+    def replace(self, old: Visit, *, by: str) -> None:
+        old.replaced_by = by
+        self._session.rows().visits[old.id] = old
+
+    async def get(self, trajectory_id: str, visit_id: str) -> Visit | None:
+        found = self._session.rows().visits.get(visit_id)
+        return found if found is not None and found.trajectory_id == trajectory_id else None
+
+    async def page(
+        self, selection: VisitFilter, *, after: tuple[str, str, str] | None, limit: int
+    ) -> Sequence[Visit]:
+        def key(v: Visit) -> tuple[str, str, str]:
+            return (v.details.on.isoformat(), v.recorded_at.isoformat(), v.id)
+
+        found = [
+            v
+            for v in self._session.rows().visits.values()
+            if v.trajectory_id == selection.trajectory_id
+            and (selection.volunteer_id is None or v.volunteer_id == selection.volunteer_id)
+            and (selection.include_replaced or v.replaced_by is None)
+            and (after is None or key(v) < after)
+        ]
+        found.sort(key=key, reverse=True)
+        return found[:limit]
+
+    async def newest_counted_on(self, trajectory_id: str, *, on_or_before: str) -> str | None:
+        days = [
+            v.details.on.isoformat()
+            for v in self._session.rows().visits.values()
+            if v.trajectory_id == trajectory_id
+            and v.counted
+            and v.details.on.isoformat() <= on_or_before
+        ]
+        return max(days, default=None)
+
+    async def current_for_trajectories(
+        self, trajectory_ids: Sequence[str], *, volunteer_id: str | None, limit_each: int
+    ) -> Sequence[Visit]:
+        def key(v: Visit) -> tuple[str, str, str]:
+            return (v.details.on.isoformat(), v.recorded_at.isoformat(), v.id)
+
+        wanted = set(trajectory_ids)
+        found = [
+            v
+            for v in self._session.rows().visits.values()
+            if v.trajectory_id in wanted
+            and v.replaced_by is None
+            and (volunteer_id is None or v.volunteer_id == volunteer_id)
+        ]
+        found.sort(key=key, reverse=True)
+        kept: list[Visit] = []
+        for trajectory_id in dict.fromkeys(v.trajectory_id for v in found):
+            kept += [v for v in found if v.trajectory_id == trajectory_id][:limit_each]
+        return kept
+
+
+class FakeSupervisionRepository:
+    def __init__(self, session: _Session) -> None:
+        self._session = session
+
+    def add(self, supervision: Supervision) -> None:
+        self._session.rows().supervisions[supervision.id] = supervision
+
+    async def get(self, volunteer_id: str, supervision_id: str) -> Supervision | None:
+        found = self._session.rows().supervisions.get(supervision_id)
+        return found if found is not None and found.volunteer_id == volunteer_id else None
+
+    async def page(
+        self, volunteer_id: str, *, kind: str | None, after: tuple[str, str] | None, limit: int
+    ) -> Sequence[Supervision]:
+        found = [
+            s
+            for s in self._session.rows().supervisions.values()
+            if s.volunteer_id == volunteer_id
+            and (kind is None or s.kind.value == kind)
+            and (after is None or (s.on.isoformat(), s.id) < after)
+        ]
+        found.sort(key=lambda s: (s.on.isoformat(), s.id), reverse=True)
+        return found[:limit]
+
+    async def training_sessions(self, volunteer_id: str) -> frozenset[int]:
+        return frozenset(
+            s.training_session
+            for s in self._session.rows().supervisions.values()
+            if s.volunteer_id == volunteer_id and s.training_session is not None
+        )
 
 
 class FakeTrajectoryRepository:
@@ -327,6 +493,10 @@ class FakeUnitOfWork:
         self._ids = ids or FakeIds(series=0xE7)  # event ids, apart from the use case's ids
         self.referrals = FakeReferralRepository(self._session)
         self.trajectories = FakeTrajectoryRepository(self._session)
+        self.volunteers = FakeVolunteerRepository(self._session)
+        self.transitions = FakeTransitionLog(self._session)
+        self.visits = FakeVisitRepository(self._session)
+        self.supervisions = FakeSupervisionRepository(self._session)
         self.events = FakeEventFeed()  # also the outbox: `events.rows`, `events.published`
         self.idempotency = FakeIdempotencyStore()
         self.audit = FakeAuditLog()
@@ -355,10 +525,12 @@ class FakeUnitOfWork:
         if self._session.key_taken or self.idempotency.taken():
             await self.rollback()
             raise KeyTaken("business key or Idempotency-Key already stored")
-        for trajectory in {id(t): t for t in self._session.tracked}.values():
-            for event in trajectory.pending_events:
+        queues = [t.pending_events for t in self._session.tracked]
+        queues += [v.pending_events for v in rows.volunteers.values()]
+        for queue in {id(q): q for q in queues}.values():
+            for event in queue:
                 self.events.append(event, event_id=self._ids.new(), at=self._clock.now())
-            trajectory.pending_events.clear()
+            queue.clear()
         self.audit.entries.extend(self.audit.pending)
         self.audit.pending.clear()
         self.idempotency.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from adapters.db.mappers import (
 from adapters.db.tables import ReferralRow, TrajectoryRow, table_of
 from domain.model.referral import Referral
 from domain.model.trajectory import ACTIVE, Trajectory
+from domain.model.volunteer import Volunteer
 from domain.views import TrajectoryFilter
 
 referral_t = table_of(ReferralRow)
@@ -37,7 +39,7 @@ _INSERT_REFERRAL = {
 _INSERT_TRAJECTORY = sa.insert(trajectory_t)
 
 
-def _uuid(value: str) -> UUID | None:
+def uuid_or_none(value: str) -> UUID | None:
     try:
         return UUID(value)
     except ValueError:
@@ -45,11 +47,17 @@ def _uuid(value: str) -> UUID | None:
 
 
 class Tracked:
-    """Aggregates loaded or added in this unit of work; commit turns their events into rows."""
+    """Aggregates loaded or added in this unit of work; commit writes back those whose
+    `version` moved (guarded by the version read) and turns their events into rows."""
 
     def __init__(self) -> None:
         self.trajectories: list[Trajectory] = []
         self.new_referral: tuple[Referral, Trajectory] | None = None
+        self.loaded_versions: dict[str, int] = {}  # trajectory and volunteer ids
+        self.volunteers: list[Volunteer] = []
+        self.new_volunteers: list[Volunteer] = []
+        self.inserts: list[tuple[sa.Table, dict[str, Any]]] = []  # append-only records
+        self.replaced_visits: list[tuple[str, str]] = []  # (old, new)
 
 
 class SqlReferralRepository:
@@ -81,7 +89,7 @@ class SqlReferralRepository:
         return pairs
 
     async def get(self, referral_id: str) -> tuple[Referral, Trajectory] | None:
-        key = _uuid(referral_id)
+        key = uuid_or_none(referral_id)
         if key is None:
             return None
         found = await self._pairs(self._joined().where(referral_t.c.id == key))
@@ -124,7 +132,7 @@ class SqlTrajectoryRepository:
         self._conn, self._tracked = conn, tracked
 
     async def get(self, trajectory_id: str) -> Trajectory | None:
-        key = _uuid(trajectory_id)
+        key = uuid_or_none(trajectory_id)
         if key is None:
             return None
         row = (
@@ -134,10 +142,11 @@ class SqlTrajectoryRepository:
             return None
         trajectory = trajectory_from_row(row)
         self._tracked.trajectories.append(trajectory)
+        self._tracked.loaded_versions.setdefault(trajectory.id, trajectory.version)
         return trajectory
 
     async def many(self, ids: Sequence[str]) -> Sequence[Trajectory]:
-        keys = sorted({key for key in map(_uuid, ids) if key is not None})
+        keys = sorted({key for key in map(uuid_or_none, ids) if key is not None})
         if not keys:
             return []
         query = sa.select(trajectory_t).where(trajectory_t.c.id.in_(keys))
@@ -157,15 +166,16 @@ class SqlTrajectoryRepository:
         if selection.municipalities is not None:
             query = query.where(t.c.municipality.in_(sorted(selection.municipalities)))
         if selection.volunteer_id is not None:
-            query = query.where(t.c.volunteer_id == _uuid(selection.volunteer_id))
+            query = query.where(t.c.volunteer_id == uuid_or_none(selection.volunteer_id))
         if selection.active_only:
             query = query.where(t.c.state.in_(sorted(ACTIVE)))
         if after is not None:
             at, key = after
-            last = _uuid(key)
-            query = query.where(
-                sa.or_(t.c.created_at < at, sa.and_(t.c.created_at == at, t.c.id < last))
-            )
+            # Row-value comparison, same rows as `created_at < at OR (created_at = at AND
+            # id < last)`: PostgreSQL seeks the (organisation, created_at, id) index to the
+            # cursor, where the OR form read and filtered every newer row (738 ms vs 0.2 ms
+            # 500,000 rows deep). A plain tuple on the right keeps the columns' bind types.
+            query = query.where(sa.tuple_(t.c.created_at, t.c.id) < (at, uuid_or_none(key)))
         query = query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
         return [trajectory_from_row(row) for row in (await self._conn.execute(query)).all()]
 

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from adapters.db.types import JsonValue, value_enum
 from domain.model.trajectory import TrajectoryState
+from domain.model.volunteer import VolunteerStatus
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -78,6 +79,105 @@ class TrajectoryRow(SQLModel, table=True):
     anonymised_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
+
+
+class TransitionRow(SQLModel, table=True):
+    """One Overgang (CONTRACT §9.4): never changed; `fields` by published name."""
+
+    __tablename__ = "trajectory_transition"
+    __table_args__ = (sa.Index("ix_trajectory_transition_history", "trajectory_id", "at", "id"),)
+
+    id: UUID = Field(primary_key=True)
+    trajectory_id: UUID = Field(foreign_key="trajectory.id")
+    organisation: str = Field(max_length=64)
+    from_state: TrajectoryState = Field(sa_type=value_enum(TrajectoryState))
+    to_state: TrajectoryState = Field(sa_type=value_enum(TrajectoryState))
+    kind: str = Field(max_length=16)
+    fields: dict[str, Any] = Field(sa_type=JsonValue)
+    actor_id: str = Field(max_length=255)
+    actor_role: str = Field(max_length=32)
+    at: datetime
+    trajectory_version: int
+
+
+class VolunteerRow(SQLModel, table=True):
+    __tablename__ = "volunteer"
+    __table_args__ = (
+        sa.Index("ix_volunteer_organisation_created", "organisation", "created_at", "id"),
+    )
+
+    id: UUID = Field(primary_key=True)
+    organisation: str = Field(max_length=64)
+    municipality: str = Field(max_length=6)
+    status: VolunteerStatus = Field(sa_type=value_enum(VolunteerStatus))
+    version: int = 1
+    # Personal data in one column, so the retention purge nulls it in one place.
+    personal: dict[str, Any] | None = Field(default=None, sa_type=JsonValue)
+    wijkcodes: list[str] = Field(sa_type=JsonValue)
+    languages: list[str] = Field(sa_type=JsonValue)
+    # ",nl,ar," (ISO 639-1 where one exists): the `taal` filter is a LIKE on both databases.
+    language_keys: str = Field(max_length=64)
+    capacity: int
+    vog_date: date | None = None
+    running_trajectories: int = 0
+    completed_trajectories: int = 0
+    training_sessions: int = 0
+    last_individual_supervision: date | None = None
+    start_date: date | None = None
+    stopped_on: date | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class VisitRow(SQLModel, table=True):
+    """A Huisbezoek record (CONTRACT §10): append-only; only `replaced_by` is ever set later."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        sa.Index("ix_visit_trajectory_date", "trajectory_id", "visit_date", "recorded_at", "id"),
+    )
+
+    id: UUID = Field(primary_key=True)
+    trajectory_id: UUID = Field(foreign_key="trajectory.id")
+    organisation: str = Field(max_length=64)
+    volunteer_id: UUID
+    phase: TrajectoryState = Field(sa_type=value_enum(TrajectoryState))
+    kind: str = Field(max_length=16)
+    visit_date: date
+    duration_minutes: int
+    location: str = Field(max_length=32)
+    topics: list[str] = Field(sa_type=JsonValue)
+    picture_themes: list[str] = Field(sa_type=JsonValue)
+    note: str | None = Field(default=None, max_length=1000)
+    next_visit_on: date | None = None
+    recorded_by_id: str = Field(max_length=255)
+    recorded_by_role: str = Field(max_length=32)
+    recorded_at: datetime
+    corrects: UUID | None = None
+    replaced_by: UUID | None = None
+    correction_reason: str | None = Field(default=None, max_length=200)
+    void: bool = False
+
+
+class SupervisionRow(SQLModel, table=True):
+    """A Begeleiding record (CONTRACT §11): append-only."""
+
+    __tablename__ = "supervision"
+    __table_args__ = (
+        sa.Index("ix_supervision_volunteer_date", "volunteer_id", "supervision_date", "id"),
+    )
+
+    id: UUID = Field(primary_key=True)
+    volunteer_id: UUID = Field(foreign_key="volunteer.id")
+    kind: str = Field(max_length=16)
+    supervision_date: date
+    duration_minutes: int
+    training_session: int | None = None
+    topics: list[str] = Field(sa_type=JsonValue)
+    note: str | None = Field(default=None, max_length=1000)
+    recorded_by_id: str = Field(max_length=255)
+    recorded_by_role: str = Field(max_length=32)
+    recorded_at: datetime
 
 
 class EventRow(SQLModel, table=True):

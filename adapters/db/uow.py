@@ -13,6 +13,12 @@ from adapters.db.group_commit import GroupCommit
 from adapters.db.idempotency import SqlIdempotencyStore, record_row
 from adapters.db.intake_statement import NewReferralRows
 from adapters.db.lazy_connection import LazyConnection
+from adapters.db.lifecycle_repositories import (
+    SqlSupervisionRepository,
+    SqlTransitionLog,
+    SqlVisitRepository,
+    SqlVolunteerRepository,
+)
 from adapters.db.mappers import referral_row, trajectory_row
 from adapters.db.outbox import SqlEventFeed, event_rows, write_events
 from adapters.db.repositories import (
@@ -21,6 +27,7 @@ from adapters.db.repositories import (
     Tracked,
     insert_referral,
 )
+from adapters.db.write_back import write_changes
 from domain.events import DomainEvent
 from domain.model.audit import AuditEntry
 from domain.model.referral import Referral
@@ -31,6 +38,10 @@ from domain.ports import AccessContext, Clock, IdGenerator, KeyTaken
 class SqlUnitOfWork:
     referrals: SqlReferralRepository
     trajectories: SqlTrajectoryRepository
+    volunteers: SqlVolunteerRepository
+    transitions: SqlTransitionLog
+    visits: SqlVisitRepository
+    supervisions: SqlSupervisionRepository
     events: SqlEventFeed
     idempotency: SqlIdempotencyStore
     audit: SqlAuditLog
@@ -54,6 +65,10 @@ class SqlUnitOfWork:
         self._tracked = Tracked()
         self.referrals = SqlReferralRepository(conn, self._tracked)
         self.trajectories = SqlTrajectoryRepository(conn, self._tracked)
+        self.volunteers = SqlVolunteerRepository(conn, self._tracked)
+        self.transitions = SqlTransitionLog(conn, self._tracked)
+        self.visits = SqlVisitRepository(conn, self._tracked)
+        self.supervisions = SqlSupervisionRepository(conn, self._tracked)
         self.events = SqlEventFeed(conn)
         self.idempotency = SqlIdempotencyStore(conn, now=self._clock.now())
         self.audit = SqlAuditLog()
@@ -71,9 +86,12 @@ class SqlUnitOfWork:
 
     def _pending_events(self) -> list[DomainEvent]:
         events: list[DomainEvent] = []
-        for aggregate in self._tracked.trajectories:
-            events.extend(aggregate.pending_events)
-            aggregate.pending_events.clear()
+        tracked = self._tracked
+        pending: list[list[DomainEvent]] = [t.pending_events for t in tracked.trajectories]
+        pending += [v.pending_events for v in [*tracked.volunteers, *tracked.new_volunteers]]
+        for queue in {id(q): q for q in pending}.values():
+            events.extend(queue)
+            queue.clear()
         return events
 
     async def commit(self) -> None:
@@ -89,6 +107,7 @@ class SqlUnitOfWork:
         conn = await lazy.connection()
         if staged is not None and not await insert_referral(conn, *staged):
             raise KeyTaken("business key already stored")
+        await write_changes(conn, self._tracked)
         await self.idempotency.flush()
         if events:
             ids = [self._ids.new() for _ in events]

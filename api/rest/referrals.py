@@ -11,7 +11,7 @@ from pydantic_core import to_json
 from api.deps import PortsDep, idempotency_claim, parse_id, ports_of
 from api.problems import instance_for
 from api.rest.common import json_body, json_media, known_query, problems, request_body
-from api.schemas.lean_validation import lean_validator
+from api.schemas.lean_validation import serve_lean
 from api.schemas.referrals import (
     NieuweVerwijzing,
     VerwijzingStatus,
@@ -33,7 +33,7 @@ router = APIRouter(
 
 # Built at import: a body model the lean fast path cannot serve stops the app from starting,
 # rather than failing its first request.
-lean_validator(NieuweVerwijzing)
+serve_lean(NieuweVerwijzing)
 
 IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
     "parameters": [

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.deps import PortsDep, parse_id
-from api.rest.common import json_media, known_query, link_header, next_link, problems
+from api.rest.common import json_body, json_media, known_query, link_header, next_link, problems
+from api.rest.writes import IF_MATCH_PARAMETER, if_match, not_modified
 from api.schemas.common import Line, QueryInt, between
 from api.schemas.trajectories import Fase, Traject, TrajectLijst, TrajectStatus, traject_wire
+from api.schemas.trajectory_patch import TrajectWijziging
 from domain.model.trajectory import TrajectoryState
 from domain.services import trajectories
+from domain.views.expansion import parse_expand
 
 router = APIRouter(
     prefix="/v1",
@@ -21,7 +24,11 @@ router = APIRouter(
     dependencies=[Depends(json_media)],
 )
 
-LIST_QUERY = ("status", "fase", "gemeente", "vrijwilligerId", "limit", "cursor")
+LIST_QUERY = ("status", "fase", "gemeente", "vrijwilligerId", "expand", "limit", "cursor")
+Expand = Annotated[
+    list[str] | None,
+    Query(description="moeder, vrijwilliger (en op het detail huisbezoeken), kommagescheiden."),
+]
 
 
 @router.get(
@@ -49,6 +56,7 @@ async def list_trajectories(
     ] = None,
     limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
+    expand: Expand = None,
 ) -> JSONResponse:
     """Newest first, cursor-paged; a volunteer sees only active trajectories matched to her.
 
@@ -64,6 +72,7 @@ async def list_trajectories(
         uow=ports.uow(),
         clock=ports.clock,
         actor=ports.actor,
+        expand=parse_expand(expand, detail=False),
     )
     url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
     body = {"resultaten": [traject_wire(view) for view in found.items], "volgende": url}
@@ -73,13 +82,54 @@ async def list_trajectories(
 @router.get(
     "/trajecten/{traject_id}",
     response_model=Traject,
-    responses=problems(401, 403, 404),
-    dependencies=[Depends(known_query())],
+    responses={
+        304: {"description": "Niet gewijzigd (If-None-Match)."},
+        **problems(400, 401, 403, 404),
+    },
+    dependencies=[Depends(known_query("expand"))],
     summary="Eén traject",
 )
-async def get_trajectory(traject_id: str, ports: PortsDep) -> JSONResponse:
-    """One trajectory of the caller's organisation; fields shaped by role (CONTRACT §9.2)."""
+async def get_trajectory(
+    traject_id: str, request: Request, ports: PortsDep, expand: Expand = None
+) -> Response:
+    """One trajectory of the caller's organisation; fields shaped by role (CONTRACT §9.2).
+    `If-None-Match` with the current ETag answers 304 (the read is audited all the same)."""
     view = await trajectories.get(
-        parse_id(traject_id), uow=ports.uow(), clock=ports.clock, actor=ports.actor
+        parse_id(traject_id),
+        uow=ports.uow(),
+        clock=ports.clock,
+        actor=ports.actor,
+        expand=parse_expand(expand, detail=True),
+    )
+    etag = f'"{view.version}"'
+    return not_modified(request, etag) or JSONResponse(traject_wire(view), headers={"ETag": etag})
+
+
+@router.patch(
+    "/trajecten/{traject_id}",
+    response_model=Traject,
+    responses=problems(400, 401, 403, 404, 409, 412, 413, 415, 428),
+    summary="Contact- en kindgegevens bijwerken (merge patch)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                media: {"schema": {"$ref": "#/components/schemas/TrajectWijziging"}}
+                for media in ("application/merge-patch+json", "application/json")
+            },
+        },
+        "parameters": [{**IF_MATCH_PARAMETER, "required": True}],
+    },
+)
+async def patch_trajectory(traject_id: str, request: Request, ports: PortsDep) -> JSONResponse:
+    """Merge patch (RFC 7396) of the mother's contact data, the child's data and the consent
+    scope (which may only shrink), with `If-Match`: 428 without, 412 when stale (§9.3)."""
+    trajectory_id = parse_id(traject_id)
+    body = await json_body(request, TrajectWijziging)
+    view = await trajectories.update(
+        body.to_command(trajectory_id, expected_version=if_match(request)),
+        uow=ports.uow(),
+        clock=ports.clock,
+        actor=ports.actor,
     )
     return JSONResponse(traject_wire(view), headers={"ETag": f'"{view.version}"'})

@@ -85,6 +85,9 @@ def matching(regex: str, **constraints: Any) -> Any:
     return Field(pattern=regex, json_schema_extra={"pattern": regex}, **constraints)
 
 
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+CODE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+
 JsonInt = Annotated[int, BeforeValidator(_json_number)]
 QueryInt = Annotated[int, BeforeValidator(_query_number)]
 JsonBool = Annotated[bool, Field(strict=True)]
@@ -94,6 +97,9 @@ JsonDateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 # guards run before pydantic's string constraints, which thus stay in the JSON Schema.
 Line = Annotated[str, BeforeValidator(_line)]
 FreeText = Annotated[str, BeforeValidator(_free)]
+# An id is exempt from the BSN guard (CONTRACT §1: format uuid); a code-list value is guarded.
+Uuid = Annotated[str, BeforeValidator(_text_only), matching(UUID_PATTERN)]
+Code = Annotated[str, BeforeValidator(guard_code), matching(CODE_PATTERN)]
 Phone = Annotated[
     str,
     BeforeValidator(_line),

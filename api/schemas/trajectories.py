@@ -7,7 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.visits import Huisbezoek, huisbezoek_wire
 from domain.views import TrajectoryView
+from domain.views.expansion import Expansion
+from domain.views.lifecycle import VisitView
 
 TrajectStatus = Literal[
     "aangemeld",
@@ -96,6 +99,41 @@ class Traject(_Wire):
     geanonimiseerdOp: datetime | None  # noqa: N815
     aangemaaktOp: datetime  # noqa: N815
     gewijzigdOp: datetime  # noqa: N815
+    expand_: TrajectExpand | None = Field(default=None, alias="_expand")
+
+
+class ExpandAdres(_Wire):
+    straat: str
+    huisnummer: int
+    huisnummertoevoeging: str | None
+    postcode: str
+    woonplaats: str
+
+
+class ExpandMoeder(_Wire):
+    """`_expand.moeder`: members the reader may not see are absent (§9.2)."""
+
+    roepnaam: str | None = None
+    achternaam: str | None = None
+    telefoon: str | None = None
+    email: str | None = None
+    adres: ExpandAdres | None = None
+    adresGeheim: bool | None = None  # noqa: N815
+    taalvoorkeur: list[str] | None = None
+    tolkNodig: bool | None = None  # noqa: N815
+
+
+class ExpandVrijwilliger(_Wire):
+    id: str = Field(json_schema_extra={"format": "uuid"})
+    roepnaam: str
+    achternaam: str
+    telefoon: str
+
+
+class TrajectExpand(_Wire):
+    moeder: ExpandMoeder | None = None
+    vrijwilliger: ExpandVrijwilliger | None = None
+    huisbezoeken: list[Huisbezoek] | None = None
 
 
 class TrajectLijst(_Wire):
@@ -171,4 +209,43 @@ def traject_wire(view: TrajectoryView) -> dict[str, Any]:
             wire[parent].pop(child, None)
         else:
             wire.pop(parent, None)
+    if view.expansion is not None:
+        wire["_expand"] = _expand_wire(view.expansion)
+    return wire
+
+
+def _expand_wire(expansion: Expansion) -> dict[str, Any]:
+    wire: dict[str, Any] = {}
+    mother = expansion.mother
+    if mother is not None:
+        address = mother.address
+        block: dict[str, Any] = {
+            "roepnaam": mother.first_name,
+            "achternaam": mother.surname,
+            "telefoon": mother.phone,
+            "email": mother.email,
+            "adres": None
+            if address is None
+            else {
+                "straat": address.street,
+                "huisnummer": address.house_number,
+                "huisnummertoevoeging": address.addition,
+                "postcode": address.postcode,
+                "woonplaats": address.town,
+            },
+            "adresGeheim": mother.address_secret,
+            "taalvoorkeur": list(mother.languages),
+            "tolkNodig": mother.interpreter_needed,
+        }
+        wire["moeder"] = {k: v for k, v in block.items() if k not in mother.hidden}
+    if expansion.volunteer is not None:
+        v = expansion.volunteer
+        wire["vrijwilliger"] = {
+            "id": v.id,
+            "roepnaam": v.first_name,
+            "achternaam": v.surname,
+            "telefoon": v.phone,
+        }
+    if expansion.visits is not None:
+        wire["huisbezoeken"] = [huisbezoek_wire(VisitView(visit)) for visit in expansion.visits]
     return wire

@@ -36,3 +36,23 @@ def decode_cursor(cursor: str, *, fingerprint: str) -> tuple[datetime, str]:
     if bound != _bind(fingerprint) or not isinstance(key, str) or moment.tzinfo is None:
         raise _invalid()
     return moment, key
+
+
+def encode_position(position: tuple[str, ...], *, fingerprint: str) -> str:
+    """A cursor over any sort key given as strings (dates, times and ids in ISO form)."""
+    raw = json.dumps([*position, _bind(fingerprint)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_position(cursor: str, *, fingerprint: str, size: int) -> tuple[str, ...]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError, RecursionError, binascii.Error, UnicodeDecodeError):
+        raise _invalid() from None
+    if not isinstance(values, list) or len(values) != size + 1:
+        raise _invalid()
+    *position, bound = values
+    if bound != _bind(fingerprint) or not all(isinstance(v, str) for v in position):
+        raise _invalid()
+    return tuple(position)

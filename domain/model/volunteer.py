@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Final
 
 from domain.errors import FieldProblem, InvalidState
+from domain.events import DomainEvent
 
 __all__ = [
     "CONDITION_RUNNING_TRAJECTORIES",
@@ -134,6 +135,7 @@ class Volunteer:
     last_individual_supervision: date | None = None
     start_date: date | None = None
     stopped_on: date | None = None
+    pending_events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     @property
     def has_free_capacity(self) -> bool:

@@ -4,26 +4,56 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.errors import NotFound, RuleViolation
+from domain.errors import NotFound, PreconditionRequired, RuleViolation, VersionConflict
+from domain.model import trajectory_patch as patch
 from domain.model.audit import AuditAction, AuditEntry, Purpose, SubjectKind
 from domain.model.calendar import local_date
 from domain.model.cursor import decode_cursor, encode_cursor
 from domain.model.trajectory import Trajectory, TrajectoryState
+from domain.model.trajectory_patch import UpdateTrajectory
+from domain.model.volunteer import Volunteer
 from domain.policy import TRAJECTORY_READERS, Actor, Role, Scope, require, sees_trajectory
 from domain.ports import Clock, UnitOfWork
+from domain.services.access import trajectory_entry, visible_trajectory, volunteer_entry
+from domain.services.lifecycle import with_one_retry
 from domain.views import Page, TrajectoryFilter, TrajectoryView
+from domain.views.expansion import (
+    MOTHER,
+    VISITS,
+    VISITS_SHOWN,
+    VOLUNTEER,
+    Expansion,
+    MotherContactView,
+    VolunteerContactView,
+    shows_visits,
+    shows_volunteer,
+)
+from domain.views.lifecycle import VisitFilter
 
 
-async def get(trajectory_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> TrajectoryView:
-    """One trajectory of the caller's organisation, fields shaped by role (CONTRACT §9.2)."""
+async def get(
+    trajectory_id: str,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    expand: frozenset[str] = frozenset(),
+) -> TrajectoryView:
+    """One trajectory of the caller's organisation, fields shaped by role (CONTRACT §9.2);
+    `expand` adds the mother's contact block, the volunteer and the visits, each authorised
+    and audited like a direct read (§5.5)."""
     require(actor, Scope.TRAJECTORIES_READ, roles=TRAJECTORY_READERS)
     async with uow:
         trajectory = await uow.trajectories.get(trajectory_id)
         if trajectory is None or not _visible(trajectory, actor):
             raise NotFound("Traject niet gevonden.")
         uow.audit.record(_read_entry(trajectory, search=False))
+        expansions = await expanded([trajectory], expand, uow=uow, actor=actor)
         await uow.commit()
-    return TrajectoryView.of(trajectory, actor, today=local_date(clock.now()))
+    today = local_date(clock.now())
+    return TrajectoryView.of(
+        trajectory, actor, today=today, expansion=expansions.get(trajectory.id)
+    )
 
 
 async def get_many(
@@ -52,6 +82,7 @@ async def page(
     uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
+    expand: frozenset[str] = frozenset(),
 ) -> Page[TrajectoryView]:
     """Newest first, cursor-paged; one audit line per returned trajectory (a search)."""
     require(actor, Scope.TRAJECTORIES_READ, roles=TRAJECTORY_READERS)
@@ -75,13 +106,17 @@ async def page(
         items = [t for t in found[:limit] if _visible(t, actor)]
         for trajectory in items:
             uow.audit.record(_read_entry(trajectory, search=True))
+        expansions = await expanded(items, expand, uow=uow, actor=actor)
         await uow.commit()
     next_cursor = None
     if len(found) > limit:
         last = found[limit - 1]
         next_cursor = encode_cursor((last.created_at, last.id), fingerprint=selection.fingerprint())
     today = local_date(clock.now())
-    return Page([TrajectoryView.of(t, actor, today=today) for t in items], next_cursor)
+    views = [
+        TrajectoryView.of(t, actor, today=today, expansion=expansions.get(t.id)) for t in items
+    ]
+    return Page(views, next_cursor)
 
 
 def _visible(trajectory: Trajectory, actor: Actor) -> bool:
@@ -107,3 +142,91 @@ def _read_entry(trajectory: Trajectory, *, search: bool) -> AuditEntry:
         authorisation=Scope.TRAJECTORIES_READ.value,
         consent_version=trajectory.consent.information_text_version,
     )
+
+
+async def update(
+    cmd: UpdateTrajectory, *, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> TrajectoryView:
+    """Merge patch of contact and child data with `If-Match` (428 without, 412 stale); the
+    rules of intake hold, and the consent scope may only shrink (CONTRACT §9.3)."""
+    require(actor, Scope.TRAJECTORIES_UPDATE, roles=frozenset({Role.COORDINATOR}))
+    if cmd.expected_version is None:
+        raise PreconditionRequired("If-Match is verplicht bij PATCH.")
+
+    async def attempt() -> TrajectoryView:
+        now = clock.now()
+        async with uow:
+            trajectory = await visible_trajectory(uow, cmd.trajectory_id, actor)
+            if trajectory.version != cmd.expected_version:
+                raise VersionConflict(trajectory.version, precondition=True)
+            found = await uow.referrals.get(trajectory.referral_id)
+            received_on = local_date(found[0].received_at) if found else local_date(now)
+            today = local_date(now)
+            if patch.update(trajectory, cmd, received_on=received_on, today=today, at=now):
+                uow.audit.record(
+                    trajectory_entry(
+                        trajectory, AuditAction.UPDATE, scope=Scope.TRAJECTORIES_UPDATE
+                    )
+                )
+            await uow.commit()
+        return TrajectoryView.of(trajectory, actor, today=today)
+
+    async def current() -> int:
+        async with uow:
+            return (await visible_trajectory(uow, cmd.trajectory_id, actor)).version
+
+    return await with_one_retry(
+        attempt, expected_version=cmd.expected_version, current_version=current
+    )
+
+
+async def expanded(
+    found: Sequence[Trajectory], names: frozenset[str], *, uow: UnitOfWork, actor: Actor
+) -> dict[str, Expansion]:
+    """The `_expand` blocks of `found`, authorised and audited like direct reads; a block
+    the reader may not see is omitted (CONTRACT §5.5)."""
+    if not names or not found:
+        return {}
+    volunteers: dict[str, Volunteer] = {}
+    if VOLUNTEER in names and shows_volunteer(actor):
+        wanted = [t.volunteer_id for t in found if t.volunteer_id]
+        volunteers = {v.id: v for v in await uow.volunteers.many(wanted)}
+    result = {}
+    for trajectory in found:
+        mother = None
+        if MOTHER in names:
+            mother = MotherContactView.of(trajectory, actor)
+            uow.audit.record(
+                trajectory_entry(
+                    trajectory, AuditAction.READ, resource="moeder", scope=Scope.TRAJECTORIES_READ
+                )
+            )
+        volunteer = volunteers.get(trajectory.volunteer_id or "")
+        if volunteer is not None:
+            uow.audit.record(
+                volunteer_entry(volunteer, AuditAction.READ, scope=Scope.VOLUNTEERS_READ)
+            )
+        visits = None
+        if VISITS in names and shows_visits(actor):
+            selection = VisitFilter(
+                trajectory.id,
+                volunteer_id=actor.volunteer_id if actor.role is Role.VOLUNTEER else None,
+            )
+            visits = tuple(await uow.visits.page(selection, after=None, limit=VISITS_SHOWN))
+            uow.audit.record(
+                trajectory_entry(
+                    trajectory,
+                    AuditAction.READ,
+                    resource="huisbezoek",
+                    purpose=Purpose.VISITS,
+                    scope=Scope.VISITS_READ,
+                    search=True,
+                )
+            )
+        result[trajectory.id] = Expansion(
+            mother=mother,
+            volunteer=VolunteerContactView.of(volunteer) if volunteer else None,
+            visits=visits,
+            asked=names,
+        )
+    return result

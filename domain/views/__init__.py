@@ -16,6 +16,7 @@ from domain.model.trajectory import (
     mask_reason,
 )
 from domain.policy import Actor, Role
+from domain.views.expansion import Expansion
 
 T = TypeVar("T")
 
@@ -147,9 +148,12 @@ class TrajectoryView:
     created_at: datetime
     updated_at: datetime
     hidden: frozenset[str]
+    expansion: Expansion | None = None
 
     @classmethod
-    def of(cls, t: Trajectory, actor: Actor, *, today: date) -> TrajectoryView:
+    def of(
+        cls, t: Trajectory, actor: Actor, *, today: date, expansion: Expansion | None = None
+    ) -> TrajectoryView:
         unmasked = actor.unmasks_meldcode and actor.role is not Role.VOLUNTEER
         anonymised = t.anonymised_at is not None
         return cls(
@@ -187,4 +191,5 @@ class TrajectoryView:
             created_at=t.created_at,
             updated_at=t.updated_at,
             hidden=hidden_trajectory_fields(actor),
+            expansion=expansion,
         )

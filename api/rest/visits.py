@@ -1,0 +1,146 @@
+"""REST door of visit records: /v1/trajecten/{id}/huisbezoeken and corrections."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import PortsDep, parse_id
+from api.rest.common import (
+    json_body,
+    json_media,
+    known_query,
+    link_header,
+    next_link,
+    problems,
+    request_body,
+)
+from api.rest.writes import IDEMPOTENCY_KEY_OPTIONAL, answer, once_for, refusal_kept
+from api.schemas.common import QueryInt, between
+from api.schemas.visits import (
+    Huisbezoek,
+    HuisbezoekCorrectie,
+    HuisbezoekLijst,
+    NieuwHuisbezoek,
+    huisbezoek_wire,
+)
+from domain.errors import DomainError
+from domain.ports import StoredResponse
+from domain.services import visits
+from domain.views.lifecycle import VisitView
+
+router = APIRouter(
+    prefix="/v1",
+    responses=problems(406, 500),
+    tags=["huisbezoeken"],
+    dependencies=[Depends(json_media)],
+)
+
+
+def render_visit(view: VisitView) -> StoredResponse:
+    v = view.visit
+    location = f"/v1/trajecten/{v.trajectory_id}/huisbezoeken/{v.id}"
+    return StoredResponse(201, huisbezoek_wire(view, with_warnings=True), {"Location": location})
+
+
+@router.post(
+    "/trajecten/{traject_id}/huisbezoeken",
+    status_code=201,
+    response_model=Huisbezoek,
+    responses=problems(400, 401, 403, 404, 409, 413, 415, 422),
+    summary="Huisbezoek vastleggen",
+    openapi_extra=request_body(NieuwHuisbezoek) | {"parameters": [IDEMPOTENCY_KEY_OPTIONAL]},
+)
+async def post_visit(traject_id: str, request: Request, ports: PortsDep) -> Response:
+    """Records a visit in kennismaking, uitvoering or afsluiting; a volunteer only on a
+    trajectory matched to her. Warnings (`duur-buiten-norm`, `langer-dan-maand-geleden`)
+    never block."""
+    trajectory_id = parse_id(traject_id)
+    body = await json_body(request, NieuwHuisbezoek)
+    once = await once_for(request, ports, render_visit)
+    try:
+        outcome = await visits.record(
+            body.to_command(trajectory_id),
+            uow=ports.uow(),
+            clock=ports.clock,
+            ids=ports.ids,
+            actor=ports.actor,
+            once=once,
+        )
+    except DomainError as error:
+        await refusal_kept(request, ports, once, error)
+        raise
+    return await answer(outcome, render_visit)
+
+
+@router.get(
+    "/trajecten/{traject_id}/huisbezoeken",
+    response_model=HuisbezoekLijst,
+    responses=problems(400, 401, 403, 404),
+    dependencies=[Depends(known_query("inclusiefVervangen", "limit", "cursor"))],
+    summary="De huisbezoeken van een traject",
+)
+async def list_visits(
+    traject_id: str,
+    request: Request,
+    ports: PortsDep,
+    inclusief_vervangen: Annotated[bool, Query(alias="inclusiefVervangen")] = False,
+    limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> JSONResponse:
+    """By `datum`, newest first; replaced records only with `inclusiefVervangen=true`; a
+    volunteer sees only visits with her own id."""
+    found = await visits.page(
+        parse_id(traject_id),
+        include_replaced=inclusief_vervangen,
+        cursor=cursor,
+        limit=limit,
+        uow=ports.uow(),
+        actor=ports.actor,
+    )
+    url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
+    body = {"resultaten": [huisbezoek_wire(v) for v in found.items], "volgende": url}
+    return JSONResponse(body, headers=link_header(url))
+
+
+@router.get(
+    "/trajecten/{traject_id}/huisbezoeken/{bezoek_id}",
+    response_model=Huisbezoek,
+    responses=problems(401, 403, 404),
+    dependencies=[Depends(known_query())],
+    summary="Eén huisbezoek",
+)
+async def get_visit(traject_id: str, bezoek_id: str, ports: PortsDep) -> JSONResponse:
+    view = await visits.get(
+        parse_id(traject_id), parse_id(bezoek_id), uow=ports.uow(), actor=ports.actor
+    )
+    return JSONResponse(huisbezoek_wire(view), headers={"ETag": f'W/"{view.visit.id}"'})
+
+
+@router.post(
+    "/trajecten/{traject_id}/huisbezoeken/{bezoek_id}/correcties",
+    status_code=201,
+    response_model=Huisbezoek,
+    responses=problems(400, 401, 403, 404, 409, 413, 415, 422),
+    summary="Huisbezoek corrigeren",
+    openapi_extra=request_body(HuisbezoekCorrectie) | {"parameters": [IDEMPOTENCY_KEY_OPTIONAL]},
+)
+async def post_correction(
+    traject_id: str, bezoek_id: str, request: Request, ports: PortsDep
+) -> Response:
+    """A new record that replaces the newest of its chain; the original stays unchanged.
+    Accepted while the trajectory is active and up to 30 days after it ended."""
+    trajectory_id, visit_id = parse_id(traject_id), parse_id(bezoek_id)
+    body = await json_body(request, HuisbezoekCorrectie)
+    command = body.to_command(trajectory_id, visit_id)
+    once = await once_for(request, ports, render_visit)
+    try:
+        outcome = await visits.correct(
+            command, uow=ports.uow(), clock=ports.clock, ids=ports.ids, actor=ports.actor, once=once
+        )
+    except DomainError as error:
+        await refusal_kept(request, ports, once, error)
+        raise
+    return await answer(outcome, render_visit)

@@ -1,0 +1,70 @@
+"""The lifecycle end to end over HTTP: from aangemeld to afgesloten (CONTRACT §9.4, §20.2)."""
+
+from __future__ import annotations
+
+import httpx
+
+from domain.model.calendar import add_months
+from tests.api.lifecycle_steps import (
+    Auth,
+    active_volunteer,
+    move,
+    today,
+    trajectory_in,
+    visit,
+)
+
+
+async def test_a_trajectory_runs_from_aangemeld_to_afgesloten(
+    backend: str, client: httpx.AsyncClient, auth: Auth
+) -> None:
+    volunteer_id = await active_volunteer(client, auth)
+    trajectory_id = await trajectory_in(client, auth, "wacht_op_match")
+    matched = await move(
+        client,
+        auth,
+        trajectory_id,
+        {"naar": "kennismaking", "vrijwilligerId": volunteer_id, "matchcriteria": ["taal"]},
+        headers={"If-Match": '"3"'},
+    )
+    body = matched.json()
+    assert matched.headers["etag"] == '"4"'
+    assert matched.headers["location"] == f"/v1/trajecten/{trajectory_id}/overgangen/{body['id']}"
+    assert (body["van"], body["naar"], body["soort"]) == (
+        "wacht_op_match",
+        "kennismaking",
+        "overgang",
+    )
+    assert body["startdatum"] == today().isoformat()
+    detail = (
+        await client.get(f"/v1/trajecten/{trajectory_id}", headers=auth("coordinator"))
+    ).json()
+    assert (
+        body["geplandeEinddatum"]
+        == add_months(
+            __import__("datetime").date.fromisoformat(detail["kind"]["geboortedatum"]), 18
+        ).isoformat()
+    )
+    assert detail["vrijwilligerId"] == volunteer_id
+    assert detail["versie"] == 4
+    await visit(client, auth, trajectory_id)
+    await move(client, auth, trajectory_id, {"naar": "uitvoering"})
+    closing = await move(client, auth, trajectory_id, {"naar": "afsluiting"})
+    assert [w["code"] for w in closing.json()["waarschuwingen"]] == ["minder-dan-14-huisbezoeken"]
+    closed = await move(
+        client, auth, trajectory_id, {"naar": "afgesloten", "uitkomst": "volledig_doorlopen"}
+    )
+    assert closed.json()["afsluitdatum"] == today().isoformat()
+    history = await client.get(
+        f"/v1/trajecten/{trajectory_id}/overgangen", headers=auth("coordinator")
+    )
+    assert [o["naar"] for o in history.json()["resultaten"]] == [
+        "afgesloten",
+        "afsluiting",
+        "uitvoering",
+        "kennismaking",
+        "wacht_op_match",
+        "intake",
+    ]
+    volunteer = await client.get(f"/v1/vrijwilligers/{volunteer_id}", headers=auth("coordinator"))
+    assert volunteer.json()["lopendeTrajecten"] == 0
