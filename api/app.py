@@ -50,6 +50,7 @@ from api.schemas.transitions import NieuweOvergang
 from api.schemas.visits import HuisbezoekCorrectie, NieuwHuisbezoek
 from api.schemas.volunteers import NieuweBegeleiding, NieuweVrijwilliger, VrijwilligerWijziging
 from api.settings import Settings, settings_from_env
+from api.tasks import Scheduler
 from domain.errors import DomainError
 from domain.model.audit import AuditAction, AuditEntry, Purpose
 from domain.model.organisations import OrganisationDirectory
@@ -95,6 +96,7 @@ def create_app(
     ids = ids or RandomIds()
     engine = make_engine(settings.database_url)
     factory = SqlUnitOfWorkFactory(engine, clock=clock, ids=ids)
+    metrics = MimMetrics()
 
     async def record_failure(
         context: AccessContext, entries: Sequence[AuditEntry], status: int
@@ -112,11 +114,13 @@ def create_app(
     )
 
     sealer = Sealer(engine)
+    scheduler = Scheduler(engine, factory, metrics=metrics, now=clock.now)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.scheduler:
             sealer.start()
+            scheduler.start()
         # Everything built at start-up lives as long as the process: keep it out of the
         # collector's generations, which it would otherwise scan again and again; and collect
         # the youngest generation less often (a request allocates a few thousand objects).
@@ -125,6 +129,7 @@ def create_app(
         try:
             yield
         finally:
+            await scheduler.stop()
             await sealer.stop()
             await engine.dispose()
 
@@ -141,7 +146,6 @@ def create_app(
         # telemetry would otherwise look up the global providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    metrics = MimMetrics()
     head = head_revision()
 
     async def readiness() -> dict[str, str]:
@@ -149,7 +153,7 @@ def create_app(
         if not settings.scheduler:
             checks["scheduler"] = "uit"
         else:
-            checks["scheduler"] = "ok" if sealer.running else "fout"
+            checks["scheduler"] = "ok" if sealer.running and scheduler.running else "fout"
         return checks
 
     app.state.services = wiring

@@ -364,3 +364,7 @@ class MimMetrics:
 
     def render(self) -> str:
         return self.registry.render()
+
+    def moved(self, from_state: str, to_state: str) -> None:
+        """`mim_overgangen_total{van,naar}`: one per stored Overgang, whichever door."""
+        self.overgangen.labels(van=from_state, naar=to_state).inc()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -76,6 +76,11 @@ class TrajectoryRepository(Protocol):
     async def page(
         self, selection: TrajectoryFilter, *, after: tuple[datetime, str] | None, limit: int
     ) -> Sequence[Trajectory]: ...
+
+    async def at_age_limit(self, on: date, *, limit: int) -> Sequence[tuple[str, str]]:
+        """(id, organisation) of trajectories in kennismaking, uitvoering or a pause other
+        than `meldcode` whose child is 24 months old on `on` or earlier."""
+        ...
 
 
 class StaleVersion(Exception):

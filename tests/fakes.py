@@ -357,6 +357,15 @@ class FakeTrajectoryRepository:
         found.sort(key=lambda t: (t.created_at, t.id), reverse=True)
         return found[:limit]
 
+    async def at_age_limit(self, on: date, *, limit: int) -> Sequence[tuple[str, str]]:
+        states = {TrajectoryState.INTRODUCTION, TrajectoryState.EXECUTION, TrajectoryState.PAUSED}
+        found = sorted(
+            (t.max_end_date, t.id, t.organisation)
+            for t in self._session.rows().trajectories.values()
+            if t.state in states and t.max_end_date <= on and t.reason != "meldcode"
+        )
+        return [(key, organisation) for _, key, organisation in found[:limit]]
+
 
 def _selected(t: Trajectory, s: TrajectoryFilter) -> bool:
     return (

@@ -165,6 +165,7 @@ def trajectory_row(t: Trajectory) -> dict[str, Any]:
         "visits_execution": t.visit_counts.execution,
         "visits_closing": t.visit_counts.closing,
         "feedback_changed_on": t.feedback_changed_on,
+        "age_limit_date": t.max_end_date if t.anonymised_at is None else None,
         "anonymised_at": t.anonymised_at,
         "created_at": t.created_at,
         "updated_at": t.updated_at,

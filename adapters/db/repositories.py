@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Final
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from adapters.db.mappers import (
 )
 from adapters.db.tables import ReferralRow, TrajectoryRow, table_of
 from domain.model.referral import Referral
-from domain.model.trajectory import ACTIVE, Trajectory
+from domain.model.trajectory import ACTIVE, Trajectory, TrajectoryState
 from domain.model.volunteer import Volunteer
 from domain.views import TrajectoryFilter
 
@@ -178,6 +178,30 @@ class SqlTrajectoryRepository:
             query = query.where(sa.tuple_(t.c.created_at, t.c.id) < (at, uuid_or_none(key)))
         query = query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
         return [trajectory_from_row(row) for row in (await self._conn.execute(query)).all()]
+
+    async def at_age_limit(self, on: date, *, limit: int) -> Sequence[tuple[str, str]]:
+        return await at_age_limit(self._conn, on, limit=limit)
+
+
+AGE_LIMIT_STATES: Final = sorted(
+    {TrajectoryState.INTRODUCTION, TrajectoryState.EXECUTION, TrajectoryState.PAUSED}
+)
+
+
+async def at_age_limit(conn: LazyConnection, on: date, *, limit: int) -> Sequence[tuple[str, str]]:
+    t = trajectory_t
+    query = (
+        sa.select(t.c.id, t.c.organisation)
+        .where(
+            t.c.age_limit_date <= on,
+            t.c.state.in_(AGE_LIMIT_STATES),
+            # a `meldcode` pause waits for the case's mim_voortzetting (CONTRACT §16)
+            sa.or_(t.c.state != TrajectoryState.PAUSED, t.c.reason.is_distinct_from("meldcode")),
+        )
+        .order_by(t.c.age_limit_date, t.c.id)
+        .limit(limit)
+    )
+    return [(str(row.id), row.organisation) for row in (await conn.execute(query)).all()]
 
 
 async def insert_referral(

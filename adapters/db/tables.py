@@ -49,6 +49,7 @@ class TrajectoryRow(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_trajectory_organisation_created", "organisation", "created_at", "id"),
         sa.Index("ix_trajectory_volunteer", "volunteer_id", "created_at", "id"),
+        sa.Index("ix_trajectory_age_limit", "age_limit_date"),
     )
 
     id: UUID = Field(primary_key=True)
@@ -76,6 +77,9 @@ class TrajectoryRow(SQLModel, table=True):
     visits_execution: int = 0
     visits_closing: int = 0
     feedback_changed_on: date
+    # The child's 24-month date, kept beside the JSON so the daily `leeftijdsgrens` task
+    # finds its trajectories through an index (CONTRACT §16).
+    age_limit_date: date | None = None
     anonymised_at: datetime | None = None
     created_at: datetime
     updated_at: datetime

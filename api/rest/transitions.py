@@ -77,6 +77,9 @@ async def post_transition(traject_id: str, request: Request, ports: PortsDep) ->
     except DomainError as error:
         await refusal_kept(request, ports, once, error)
         raise
+    if isinstance(outcome, TransitionResult):
+        record = outcome.view.record
+        request.app.state.metrics.moved(record.from_state.value, record.to_state.value)
     return await answer(outcome, render_transition)
 
 

@@ -209,12 +209,8 @@ async def list_volunteer_trajectories(
     cursor: Cursor = None,
 ) -> JSONResponse:
     """Her matched trajectories; a volunteer sees only her own, and only the active ones."""
-    volunteer_id = parse_id(vrijwilliger_id)
-    await volunteers.get(volunteer_id, uow=ports.uow(), clock=ports.clock, actor=ports.actor)
-    found = await trajectories.page(
-        states=frozenset(),
-        municipality=None,
-        volunteer_id=volunteer_id,
+    found = await trajectories.of_volunteer(
+        parse_id(vrijwilliger_id),
         cursor=cursor,
         limit=limit,
         uow=ports.uow(),

@@ -11,6 +11,8 @@ from domain.ports import UnitOfWork
 
 
 def sees(trajectory: Trajectory, actor: Actor) -> bool:
+    if actor.role is Role.SYSTEM:  # the periodic tasks act per organisation
+        return actor.organisation == trajectory.organisation
     return sees_trajectory(
         actor,
         organisation=trajectory.organisation,

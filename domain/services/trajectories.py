@@ -14,7 +14,12 @@ from domain.model.trajectory_patch import UpdateTrajectory
 from domain.model.volunteer import Volunteer
 from domain.policy import TRAJECTORY_READERS, Actor, Role, Scope, require, sees_trajectory
 from domain.ports import Clock, UnitOfWork
-from domain.services.access import trajectory_entry, visible_trajectory, volunteer_entry
+from domain.services.access import (
+    trajectory_entry,
+    visible_trajectory,
+    visible_volunteer,
+    volunteer_entry,
+)
 from domain.services.lifecycle import with_one_retry
 from domain.views import Page, TrajectoryFilter, TrajectoryView
 from domain.views.expansion import (
@@ -230,3 +235,29 @@ async def expanded(
             asked=names,
         )
     return result
+
+
+async def of_volunteer(
+    volunteer_id: str,
+    *,
+    cursor: str | None,
+    limit: int,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+) -> Page[TrajectoryView]:
+    """The trajectories matched to a volunteer (CONTRACT §6: `trajecten.lezen`, C and F);
+    a volunteer asks only for her own, and sees only the active ones."""
+    require(actor, Scope.TRAJECTORIES_READ, roles=frozenset({Role.COORDINATOR, Role.VOLUNTEER}))
+    async with uow:
+        await visible_volunteer(uow, volunteer_id, actor)  # another's record: 404
+    return await page(
+        states=frozenset(),
+        municipality=None,
+        volunteer_id=volunteer_id,
+        cursor=cursor,
+        limit=limit,
+        uow=uow,
+        clock=clock,
+        actor=actor,
+    )

@@ -68,3 +68,12 @@ async def test_a_trajectory_runs_from_aangemeld_to_afgesloten(
     ]
     volunteer = await client.get(f"/v1/vrijwilligers/{volunteer_id}", headers=auth("coordinator"))
     assert volunteer.json()["lopendeTrajecten"] == 0
+
+
+async def test_every_stored_move_counts_in_the_metrics(
+    backend: str, client: httpx.AsyncClient, auth: Auth
+) -> None:
+    await trajectory_in(client, auth, "wacht_op_match")
+    text = (await client.get("/v1/metrics")).text
+    assert 'mim_overgangen_total{van="aangemeld",naar="intake"} 1' in text
+    assert 'mim_overgangen_total{van="intake",naar="wacht_op_match"} 1' in text
