@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException
 
@@ -15,6 +16,7 @@ from api.problems import PROBLEM_MEDIA_TYPE, acceptable
 from api.schemas.lean_validation import validate_json
 from domain.errors import FieldProblem, RuleViolation
 from domain.model.bsn import looks_like_bsn
+from domain.views import Page
 
 
 class InvalidParam(BaseModel):
@@ -84,6 +86,7 @@ def known_query(*names: str) -> Callable[[Request], Awaitable[None]]:
 
 
 Model = TypeVar("Model", bound=BaseModel)
+T = TypeVar("T")
 
 
 async def json_body(request: Request, model: type[Model]) -> Model:
@@ -117,6 +120,13 @@ def next_link(request: Request, *, cursor_name: str, cursor: str | None) -> str 
     params = [(k, v) for k, v in request.query_params.multi_items() if k != cursor_name]
     params.append((cursor_name, cursor))
     return f"{request.url.path}?{urlencode(params)}"
+
+
+def page_response(request: Request, page: Page[T], wire: Callable[[T], Any]) -> JSONResponse:
+    """The list envelope (CONTRACT §5.4): `resultaten`, `volgende` and `Link: rel="next"`."""
+    url = next_link(request, cursor_name="cursor", cursor=page.next_cursor)
+    body = {"resultaten": [wire(item) for item in page.items], "volgende": url}
+    return JSONResponse(body, headers=link_header(url))
 
 
 def link_header(url: str | None) -> dict[str, str]:

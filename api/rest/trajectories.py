@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import PortsDep, parse_id
-from api.rest.common import json_body, json_media, known_query, link_header, next_link, problems
+from api.rest.common import json_body, json_media, known_query, page_response, problems
 from api.rest.writes import IF_MATCH_PARAMETER, if_match, not_modified
 from api.schemas.common import Line, QueryInt, between
 from api.schemas.trajectories import Fase, Traject, TrajectLijst, TrajectStatus, traject_wire
@@ -74,9 +74,7 @@ async def list_trajectories(
         actor=ports.actor,
         expand=parse_expand(expand, detail=False),
     )
-    url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
-    body = {"resultaten": [traject_wire(view) for view in found.items], "volgende": url}
-    return JSONResponse(body, headers=link_header(url))
+    return page_response(request, found, traject_wire)
 
 
 @router.get(

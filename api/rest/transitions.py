@@ -12,8 +12,7 @@ from api.rest.common import (
     json_body,
     json_media,
     known_query,
-    link_header,
-    next_link,
+    page_response,
     problems,
     request_body,
 )
@@ -21,14 +20,12 @@ from api.rest.writes import (
     IDEMPOTENCY_KEY_OPTIONAL,
     IF_MATCH_PARAMETER,
     answer,
+    idempotent,
     if_match,
-    once_for,
-    refusal_kept,
 )
 from api.schemas.common import QueryInt, between
 from api.schemas.transitions import NieuweOvergang, Overgang, OvergangLijst, overgang_wire
 from api.schemas.volunteers import MatchvoorstelLijst, matchvoorstellen_wire
-from domain.errors import DomainError
 from domain.ports import StoredResponse
 from domain.services import lifecycle, matching
 from domain.services.lifecycle import TransitionResult
@@ -69,14 +66,14 @@ async def post_transition(traject_id: str, request: Request, ports: PortsDep) ->
     trajectory_id = parse_id(traject_id)
     body = await json_body(request, NieuweOvergang)
     command = body.to_command(trajectory_id, expected_version=if_match(request))
-    once = await once_for(request, ports, render_transition)
-    try:
-        outcome = await lifecycle.transition(
+    outcome = await idempotent(
+        request,
+        ports,
+        render_transition,
+        lambda once: lifecycle.transition(
             command, uow=ports.uow(), clock=ports.clock, ids=ports.ids, actor=ports.actor, once=once
-        )
-    except DomainError as error:
-        await refusal_kept(request, ports, once, error)
-        raise
+        ),
+    )
     if isinstance(outcome, TransitionResult):
         record = outcome.view.record
         request.app.state.metrics.moved(record.from_state.value, record.to_state.value)
@@ -101,9 +98,7 @@ async def list_transitions(
     found = await lifecycle.history(
         parse_id(traject_id), cursor=cursor, limit=limit, uow=ports.uow(), actor=ports.actor
     )
-    url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
-    body = {"resultaten": [overgang_wire(view) for view in found.items], "volgende": url}
-    return JSONResponse(body, headers=link_header(url))
+    return page_response(request, found, overgang_wire)
 
 
 @router.get(

@@ -12,12 +12,11 @@ from api.rest.common import (
     json_body,
     json_media,
     known_query,
-    link_header,
-    next_link,
+    page_response,
     problems,
     request_body,
 )
-from api.rest.writes import IDEMPOTENCY_KEY_OPTIONAL, answer, once_for, refusal_kept
+from api.rest.writes import IDEMPOTENCY_KEY_OPTIONAL, answer, idempotent
 from api.schemas.common import QueryInt, between
 from api.schemas.visits import (
     Huisbezoek,
@@ -26,7 +25,6 @@ from api.schemas.visits import (
     NieuwHuisbezoek,
     huisbezoek_wire,
 )
-from domain.errors import DomainError
 from domain.ports import StoredResponse
 from domain.services import visits
 from domain.views.lifecycle import VisitView
@@ -59,19 +57,15 @@ async def post_visit(traject_id: str, request: Request, ports: PortsDep) -> Resp
     never block."""
     trajectory_id = parse_id(traject_id)
     body = await json_body(request, NieuwHuisbezoek)
-    once = await once_for(request, ports, render_visit)
-    try:
-        outcome = await visits.record(
-            body.to_command(trajectory_id),
-            uow=ports.uow(),
-            clock=ports.clock,
-            ids=ports.ids,
-            actor=ports.actor,
-            once=once,
-        )
-    except DomainError as error:
-        await refusal_kept(request, ports, once, error)
-        raise
+    command = body.to_command(trajectory_id)
+    outcome = await idempotent(
+        request,
+        ports,
+        render_visit,
+        lambda once: visits.record(
+            command, uow=ports.uow(), clock=ports.clock, ids=ports.ids, actor=ports.actor, once=once
+        ),
+    )
     return await answer(outcome, render_visit)
 
 
@@ -100,9 +94,7 @@ async def list_visits(
         uow=ports.uow(),
         actor=ports.actor,
     )
-    url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
-    body = {"resultaten": [huisbezoek_wire(v) for v in found.items], "volgende": url}
-    return JSONResponse(body, headers=link_header(url))
+    return page_response(request, found, huisbezoek_wire)
 
 
 @router.get(
@@ -135,12 +127,12 @@ async def post_correction(
     trajectory_id, visit_id = parse_id(traject_id), parse_id(bezoek_id)
     body = await json_body(request, HuisbezoekCorrectie)
     command = body.to_command(trajectory_id, visit_id)
-    once = await once_for(request, ports, render_visit)
-    try:
-        outcome = await visits.correct(
+    outcome = await idempotent(
+        request,
+        ports,
+        render_visit,
+        lambda once: visits.correct(
             command, uow=ports.uow(), clock=ports.clock, ids=ports.ids, actor=ports.actor, once=once
-        )
-    except DomainError as error:
-        await refusal_kept(request, ports, once, error)
-        raise
+        ),
+    )
     return await answer(outcome, render_visit)

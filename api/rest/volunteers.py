@@ -12,8 +12,7 @@ from api.rest.common import (
     json_body,
     json_media,
     known_query,
-    link_header,
-    next_link,
+    page_response,
     problems,
     request_body,
 )
@@ -21,9 +20,9 @@ from api.rest.writes import (
     IDEMPOTENCY_KEY_OPTIONAL,
     IF_MATCH_PARAMETER,
     answer,
+    idempotent,
     if_match,
     not_modified,
-    once_for,
 )
 from api.schemas.common import QueryInt, between
 from api.schemas.trajectories import TrajectLijst, traject_wire
@@ -90,15 +89,19 @@ async def post_volunteer(request: Request, ports: PortsDep) -> Response:
     """Registers a volunteer of the caller's organisation (status `aangemeld` by default;
     `actief` needs a VOG date and three training sessions, CONTRACT §11)."""
     body = await json_body(request, NieuweVrijwilliger)
-    once = await once_for(request, ports, render_volunteer)
-    outcome = await volunteers.create(
-        body.to_command(),
-        uow=ports.uow(),
-        clock=ports.clock,
-        ids=ports.ids,
-        actor=ports.actor,
-        directory=ports.directory,
-        once=once,
+    outcome = await idempotent(
+        request,
+        ports,
+        render_volunteer,
+        lambda once: volunteers.create(
+            body.to_command(),
+            uow=ports.uow(),
+            clock=ports.clock,
+            ids=ports.ids,
+            actor=ports.actor,
+            directory=ports.directory,
+            once=once,
+        ),
     )
     return await answer(outcome, render_volunteer)
 
@@ -139,9 +142,7 @@ async def list_volunteers(
         clock=ports.clock,
         actor=ports.actor,
     )
-    url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
-    body = {"resultaten": [vrijwilliger_wire(v) for v in found.items], "volgende": url}
-    return JSONResponse(body, headers=link_header(url))
+    return page_response(request, found, vrijwilliger_wire)
 
 
 @router.get(
@@ -217,9 +218,7 @@ async def list_volunteer_trajectories(
         clock=ports.clock,
         actor=ports.actor,
     )
-    url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
-    body = {"resultaten": [traject_wire(view) for view in found.items], "volgende": url}
-    return JSONResponse(body, headers=link_header(url))
+    return page_response(request, found, traject_wire)
 
 
 @router.post(
@@ -235,14 +234,14 @@ async def post_supervision(vrijwilliger_id: str, request: Request, ports: PortsD
     an induction training session; her `versie` follows."""
     volunteer_id = parse_id(vrijwilliger_id)
     body = await json_body(request, NieuweBegeleiding)
-    once = await once_for(request, ports, render_supervision)
-    outcome = await volunteers.record_supervision(
-        body.to_command(volunteer_id),
-        uow=ports.uow(),
-        clock=ports.clock,
-        ids=ports.ids,
-        actor=ports.actor,
-        once=once,
+    command = body.to_command(volunteer_id)
+    outcome = await idempotent(
+        request,
+        ports,
+        render_supervision,
+        lambda once: volunteers.record_supervision(
+            command, uow=ports.uow(), clock=ports.clock, ids=ports.ids, actor=ports.actor, once=once
+        ),
     )
     return await answer(outcome, render_supervision)
 
@@ -271,9 +270,7 @@ async def list_supervision(
         uow=ports.uow(),
         actor=ports.actor,
     )
-    url = next_link(request, cursor_name="cursor", cursor=found.next_cursor)
-    body = {"resultaten": [begeleiding_wire(v) for v in found.items], "volgende": url}
-    return JSONResponse(body, headers=link_header(url))
+    return page_response(request, found, begeleiding_wire)
 
 
 @router.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -87,6 +87,21 @@ async def answer(
     if isinstance(outcome, Replayed):
         return respond(outcome.response, replayed=True)
     return respond(render(outcome))
+
+
+async def idempotent(
+    request: Request,
+    ports: Ports,
+    render: Callable[[R], StoredResponse],
+    call: Callable[[Once[R] | None], Awaitable[R | Replayed]],
+) -> R | Replayed:
+    """Runs a POST's use case under its optional Idempotency-Key; a 409 is kept too."""
+    once = await once_for(request, ports, render)
+    try:
+        return await call(once)
+    except DomainError as error:
+        await refusal_kept(request, ports, once, error)
+        raise
 
 
 async def refusal_kept(

@@ -77,3 +77,34 @@ async def test_every_stored_move_counts_in_the_metrics(
     text = (await client.get("/v1/metrics")).text
     assert 'mim_overgangen_total{van="aangemeld",naar="intake"} 1' in text
     assert 'mim_overgangen_total{van="intake",naar="wacht_op_match"} 1' in text
+
+
+async def test_no_event_of_the_lifecycle_carries_personal_data(
+    backend: str, client: httpx.AsyncClient, auth: Auth
+) -> None:
+    # R37: ids, states and codes only; the names and numbers below are the factories'.
+    volunteer_id = await active_volunteer(client, auth)
+    trajectory_id = await trajectory_in(client, auth, "uitvoering", volunteer_id=volunteer_id)
+    await visit(client, auth, trajectory_id, notitie="Testmoeder vertelde over de nachten.")
+    await move(
+        client,
+        auth,
+        trajectory_id,
+        {"naar": "gestopt", "reden": "verhuisd", "toelichting": "Testmoeder verhuist."},
+    )
+    events = await client.get(
+        "/v1/gebeurtenissen", params={"limit": 200}, headers=auth("coordinator")
+    )
+    text = events.text
+    assert "nl.mim.huisbezoek.vastgelegd" in text
+    assert "nl.mim.vrijwilliger.bijgewerkt" in text
+    for personal in (
+        "Testmoeder",
+        "Voorbeeld",
+        "Testvrijwilliger",
+        "612345678",
+        "687654321",
+        "Teststraat",
+        "1094",
+    ):
+        assert personal not in text
