@@ -16,7 +16,7 @@ from adapters.db.migrate import upgrade_to_head
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.logging import configure_logging
 from api.app import organisation_directory
-from api.demo import DEMO_VOLUNTEER_ID, seed
+from api.demo import DEMO_VOLUNTEER_ID, DemoSummary, seed
 from api.settings import Settings, SettingsError, settings_from_env
 from api.tokens import claims_for, mint
 from domain.model.calendar import local_date
@@ -26,12 +26,13 @@ DEMO_ORGS = {Role.REFERRER: "ura:01234567", Role.MUNICIPALITY: "GM0363"}
 TOKEN_HOURS = 12
 
 
-async def prepare(settings: Settings) -> int:
+async def prepare(settings: Settings) -> DemoSummary | None:
+    """Migrates; seeds the demo data when asked (never in production): what it added."""
     engine = make_engine(settings.database_url)
     try:
         await upgrade_to_head(engine)
         if not settings.demo_data or settings.production:
-            return 0
+            return None
         factory = SqlUnitOfWorkFactory(engine, clock=SystemClock(), ids=RandomIds())
         return await seed(factory, organisation_directory(settings))
     finally:
@@ -107,10 +108,13 @@ def main() -> int:
         sys.stderr.write(f"mim-koppelvlak: {error}\n")
         return 2
     configure_logging(json=True)
-    created = asyncio.run(prepare(settings))
+    added = asyncio.run(prepare(settings))
     if not settings.production:
-        if settings.demo_data:
-            sys.stdout.write(f"Demodata: {created} nieuwe verwijzingen.\n")
+        if added is not None:
+            sys.stdout.write(
+                f"Demodata: {added.referrals} nieuwe verwijzingen, {added.volunteers} nieuwe "
+                f"vrijwilligers, {added.visits} nieuwe huisbezoeken.\n"
+            )
         sys.stdout.write(banner(settings, demo_tokens(settings)) + "\n")
         sys.stdout.flush()
     uvicorn.run(

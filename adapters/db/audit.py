@@ -20,6 +20,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.db.json_rows import insert_rows
 from adapters.db.tables import AuditChainRow, AuditLineRow, table_of
 from domain.model.audit import AuditEntry
 from domain.ports import AccessContext, IdGenerator
@@ -110,9 +111,6 @@ def _line(
     }
 
 
-_INSERT_LINES = sa.insert(line_t)
-
-
 async def write_lines(
     conn: AsyncConnection,
     entries: Sequence[AuditEntry],
@@ -122,9 +120,9 @@ async def write_lines(
     at: datetime,
     outcome: Outcome = SUCCESS,
 ) -> None:
-    """Inserts the lines unsealed, in the caller's transaction."""
-    await conn.execute(
-        _INSERT_LINES, line_rows(entries, context=context, ids=ids, at=at, outcome=outcome)
+    """Inserts the lines unsealed, in the caller's transaction (one statement)."""
+    await insert_rows(
+        conn, line_t, line_rows(entries, context=context, ids=ids, at=at, outcome=outcome)
     )
 
 

@@ -26,8 +26,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic_core import to_json
-from sqlalchemy.dialects import postgresql
 
+from adapters.db.json_rows import column_type
 from adapters.db.tables import (
     AuditLineRow,
     EventRow,
@@ -41,7 +41,6 @@ BUSINESS_KEY = ("org_scheme", "org_value", "reference")
 # Numbered and chained later by the sealer; NULL when a row is written.
 SEALED_LATER = frozenset({"volgnummer", "vorige_hash", "hash"})
 REFERENCE = "ref"  # the referral a dependent row belongs to
-_PG = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
 @dataclass(slots=True)
@@ -73,11 +72,7 @@ class _Part:
         return ", ".join(f'"{name}" {self._type(name)}' for name in names)
 
     def _type(self, name: str) -> str:
-        if name == REFERENCE:
-            return "uuid"
-        compiled = str(self.table.c[name].type.compile(dialect=_PG))
-        # Text as text: the column's own length check applies when the row is inserted.
-        return "text" if compiled.startswith("VARCHAR") else compiled
+        return "uuid" if name == REFERENCE else column_type(self.table.c[name])
 
 
 def _part(model: type[Any], alias: str) -> _Part:

@@ -18,6 +18,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.db.json_rows import insert_rows
 from adapters.db.lazy_connection import LazyConnection
 from adapters.db.sealer import seal_pending
 from adapters.db.tables import EventRow, FeedStateRow, table_of
@@ -26,8 +27,6 @@ from domain.views import StoredEvent
 
 event_t = table_of(EventRow)
 feed_state_t = table_of(FeedStateRow)
-
-_INSERT = sa.insert(event_t)
 
 
 def event_rows(
@@ -61,7 +60,7 @@ async def write_events(
     traceparent: str | None,
 ) -> None:
     """Inserts the events unnumbered, in the caller's transaction."""
-    await conn.execute(_INSERT, event_rows(events, ids=ids, at=at, traceparent=traceparent))
+    await insert_rows(conn, event_t, event_rows(events, ids=ids, at=at, traceparent=traceparent))
 
 
 def _stored(row: Any) -> StoredEvent:

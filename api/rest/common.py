@@ -7,8 +7,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import to_json
 from starlette.exceptions import HTTPException
 
 from api.errors import shape_problems
@@ -122,11 +123,21 @@ def next_link(request: Request, *, cursor_name: str, cursor: str | None) -> str 
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def page_response(request: Request, page: Page[T], wire: Callable[[T], Any]) -> JSONResponse:
+def json_response(
+    body: Any, *, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """JSONResponse's bytes (compact UTF-8), written by pydantic-core: on a list page of 50
+    trajectories `json.dumps` took 3.5 ms of the request's CPU."""
+    return Response(
+        to_json(body), status_code=status_code, headers=headers, media_type="application/json"
+    )
+
+
+def page_response(request: Request, page: Page[T], wire: Callable[[T], Any]) -> Response:
     """The list envelope (CONTRACT §5.4): `resultaten`, `volgende` and `Link: rel="next"`."""
     url = next_link(request, cursor_name="cursor", cursor=page.next_cursor)
     body = {"resultaten": [wire(item) for item in page.items], "volgende": url}
-    return JSONResponse(body, headers=link_header(url))
+    return json_response(body, headers=link_header(url))
 
 
 def link_header(url: str | None) -> dict[str, str]:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import PortsDep, parse_id
-from api.rest.common import json_body, json_media, known_query, page_response, problems
+from api.rest.common import (
+    json_body,
+    json_media,
+    json_response,
+    known_query,
+    page_response,
+    problems,
+)
 from api.rest.writes import IF_MATCH_PARAMETER, if_match, not_modified
 from api.schemas.common import Line, QueryInt, between
 from api.schemas.trajectories import Fase, Traject, TrajectLijst, TrajectStatus, traject_wire
@@ -57,7 +64,7 @@ async def list_trajectories(
     limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     expand: Expand = None,
-) -> JSONResponse:
+) -> Response:
     """Newest first, cursor-paged; a volunteer sees only active trajectories matched to her.
 
     Each returned trajectory writes one audit line (a search, NEN 7513).
@@ -100,7 +107,7 @@ async def get_trajectory(
         expand=parse_expand(expand, detail=True),
     )
     etag = f'"{view.version}"'
-    return not_modified(request, etag) or JSONResponse(traject_wire(view), headers={"ETag": etag})
+    return not_modified(request, etag) or json_response(traject_wire(view), headers={"ETag": etag})
 
 
 @router.patch(
@@ -119,7 +126,7 @@ async def get_trajectory(
         "parameters": [{**IF_MATCH_PARAMETER, "required": True}],
     },
 )
-async def patch_trajectory(traject_id: str, request: Request, ports: PortsDep) -> JSONResponse:
+async def patch_trajectory(traject_id: str, request: Request, ports: PortsDep) -> Response:
     """Merge patch (RFC 7396) of the mother's contact data, the child's data and the consent
     scope (which may only shrink), with `If-Match`: 428 without, 412 when stale (§9.3)."""
     trajectory_id = parse_id(traject_id)
@@ -130,4 +137,4 @@ async def patch_trajectory(traject_id: str, request: Request, ports: PortsDep) -
         clock=ports.clock,
         actor=ports.actor,
     )
-    return JSONResponse(traject_wire(view), headers={"ETag": f'"{view.version}"'})
+    return json_response(traject_wire(view), headers={"ETag": f'"{view.version}"'})

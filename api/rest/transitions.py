@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import PortsDep, parse_id
 from api.rest.common import (
     json_body,
     json_media,
+    json_response,
     known_query,
     page_response,
     problems,
@@ -93,7 +94,7 @@ async def list_transitions(
     ports: PortsDep,
     limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
-) -> JSONResponse:
+) -> Response:
     """Newest first; for a volunteer the reason masked and no `toelichting` (§9.2)."""
     found = await lifecycle.history(
         parse_id(traject_id), cursor=cursor, limit=limit, uow=ports.uow(), actor=ports.actor
@@ -108,11 +109,11 @@ async def list_transitions(
     dependencies=[Depends(known_query())],
     summary="Eén overgang",
 )
-async def get_transition(traject_id: str, overgang_id: str, ports: PortsDep) -> JSONResponse:
+async def get_transition(traject_id: str, overgang_id: str, ports: PortsDep) -> Response:
     view = await lifecycle.one_transition(
         parse_id(traject_id), parse_id(overgang_id), uow=ports.uow(), actor=ports.actor
     )
-    return JSONResponse(overgang_wire(view), headers={"ETag": f'W/"{view.record.id}"'})
+    return json_response(overgang_wire(view), headers={"ETag": f'W/"{view.record.id}"'})
 
 
 @router.get(
@@ -126,10 +127,10 @@ async def list_match_suggestions(
     traject_id: str,
     ports: PortsDep,
     limit: Annotated[QueryInt, Query(ge=1, le=10, json_schema_extra=between(1, 10))] = 10,
-) -> JSONResponse:
+) -> Response:
     """Active volunteers with free capacity, ranked by the published score (CONTRACT §11),
     each factor explained; only in `wacht_op_match` or a pause for a volunteer change."""
     view = await matching.suggestions(
         parse_id(traject_id), limit=limit, uow=ports.uow(), clock=ports.clock, actor=ports.actor
     )
-    return JSONResponse(matchvoorstellen_wire(view))
+    return json_response(matchvoorstellen_wire(view))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import PortsDep, parse_id
 from api.rest.common import (
     json_body,
     json_media,
+    json_response,
     known_query,
     page_response,
     problems,
@@ -83,7 +84,7 @@ async def list_visits(
     inclusief_vervangen: Annotated[bool, Query(alias="inclusiefVervangen")] = False,
     limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
-) -> JSONResponse:
+) -> Response:
     """By `datum`, newest first; replaced records only with `inclusiefVervangen=true`; a
     volunteer sees only visits with her own id."""
     found = await visits.page(
@@ -104,11 +105,11 @@ async def list_visits(
     dependencies=[Depends(known_query())],
     summary="Eén huisbezoek",
 )
-async def get_visit(traject_id: str, bezoek_id: str, ports: PortsDep) -> JSONResponse:
+async def get_visit(traject_id: str, bezoek_id: str, ports: PortsDep) -> Response:
     view = await visits.get(
         parse_id(traject_id), parse_id(bezoek_id), uow=ports.uow(), actor=ports.actor
     )
-    return JSONResponse(huisbezoek_wire(view), headers={"ETag": f'W/"{view.visit.id}"'})
+    return json_response(huisbezoek_wire(view), headers={"ETag": f'W/"{view.visit.id}"'})
 
 
 @router.post(

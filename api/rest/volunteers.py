@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import PortsDep, parse_id
 from api.rest.common import (
     json_body,
     json_media,
+    json_response,
     known_query,
     page_response,
     problems,
@@ -128,7 +129,7 @@ async def list_volunteers(
     ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> JSONResponse:
+) -> Response:
     """Newest first; `begeleidingAchterstallig=true` lists whom to call: a running trajectory
     and no individual supervision in 42 days. One audit line per returned volunteer."""
     found = await volunteers.page(
@@ -159,7 +160,7 @@ async def get_volunteer(vrijwilliger_id: str, request: Request, ports: PortsDep)
         parse_id(vrijwilliger_id), uow=ports.uow(), clock=ports.clock, actor=ports.actor
     )
     etag = f'"{view.volunteer.version}"'
-    return not_modified(request, etag) or JSONResponse(
+    return not_modified(request, etag) or json_response(
         vrijwilliger_wire(view), headers={"ETag": etag}
     )
 
@@ -180,7 +181,7 @@ async def get_volunteer(vrijwilliger_id: str, request: Request, ports: PortsDep)
         "parameters": [{**IF_MATCH_PARAMETER, "required": True}],
     },
 )
-async def patch_volunteer(vrijwilliger_id: str, request: Request, ports: PortsDep) -> JSONResponse:
+async def patch_volunteer(vrijwilliger_id: str, request: Request, ports: PortsDep) -> Response:
     """Merge patch (RFC 7396) with `If-Match` (428 without, 412 stale); a status change
     follows the volunteer status machine (409 `ongeldige-status`)."""
     volunteer_id = parse_id(vrijwilliger_id)
@@ -192,7 +193,7 @@ async def patch_volunteer(vrijwilliger_id: str, request: Request, ports: PortsDe
         actor=ports.actor,
         directory=ports.directory,
     )
-    return JSONResponse(vrijwilliger_wire(view), headers={"ETag": f'"{view.volunteer.version}"'})
+    return json_response(vrijwilliger_wire(view), headers={"ETag": f'"{view.volunteer.version}"'})
 
 
 @router.get(
@@ -208,7 +209,7 @@ async def list_volunteer_trajectories(
     ports: PortsDep,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> JSONResponse:
+) -> Response:
     """Her matched trajectories; a volunteer sees only her own, and only the active ones."""
     found = await trajectories.of_volunteer(
         parse_id(vrijwilliger_id),
@@ -260,7 +261,7 @@ async def list_supervision(
     soort: Annotated[BegeleidingSoort | None, Query()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> JSONResponse:
+) -> Response:
     """By `datum`, newest first; the volunteer herself does not see the notes."""
     found = await volunteers.supervisions(
         parse_id(vrijwilliger_id),
@@ -280,10 +281,8 @@ async def list_supervision(
     dependencies=[Depends(known_query())],
     summary="Eén begeleiding",
 )
-async def get_supervision(
-    vrijwilliger_id: str, begeleiding_id: str, ports: PortsDep
-) -> JSONResponse:
+async def get_supervision(vrijwilliger_id: str, begeleiding_id: str, ports: PortsDep) -> Response:
     view = await volunteers.supervision(
         parse_id(vrijwilliger_id), parse_id(begeleiding_id), uow=ports.uow(), actor=ports.actor
     )
-    return JSONResponse(begeleiding_wire(view), headers={"ETag": f'W/"{view.supervision.id}"'})
+    return json_response(begeleiding_wire(view), headers={"ETag": f'W/"{view.supervision.id}"'})

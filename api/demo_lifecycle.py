@@ -1,0 +1,695 @@
+"""Demo trajectories for `make run`: sixty mothers referred and moved through every state.
+
+Each `Story` is a referral plus the steps a coordinator took since: intake, matching, visits
+dated back over the months, extensions, pauses, closures. Everything goes through the real
+use cases, so the data obeys every guard. Dates are relative to today; a story's random
+choices come from its own seeded `random.Random`, so a story looks the same on every run.
+A story is played only when its referral is new, so a second start adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any, Final
+
+from adapters.db.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
+from domain.errors import DuplicateReferral
+from domain.model.calendar import add_months
+from domain.model.organisations import OrganisationDirectory
+from domain.model.referral import (
+    Address,
+    Child,
+    Consent,
+    ConsentMethod,
+    ConsentScope,
+    Mother,
+    OrganisationId,
+    OrganisationIdScheme,
+    Referrer,
+    ReferrerType,
+    RegisterReferral,
+    Registration,
+    RegistrationReason,
+)
+from domain.model.trajectory import TrajectoryState
+from domain.model.transition_rules import TransitionTrajectory
+from domain.model.visit import (
+    CorrectVisit,
+    Location,
+    PictureTheme,
+    PraatpapierTopic,
+    RecordVisit,
+    VisitDetails,
+    VisitKind,
+)
+from domain.policy import ROLE_MAXIMUM_SCOPES, Actor, Role
+from domain.ports import AccessContext
+from domain.services import lifecycle, referrals, trajectories, visits
+from domain.views.lifecycle import VisitView
+
+S = TrajectoryState
+HOST: Final = "mim-demo"
+SEED: Final = "mim-demo-2026"
+COORDINATOR: Final = Actor(
+    id="demo-coordinator",
+    role=Role.COORDINATOR,
+    organisation=HOST,
+    scopes=ROLE_MAXIMUM_SCOPES[Role.COORDINATOR],
+)
+
+
+def referrer_actor(organisation: str) -> Actor:
+    return Actor(
+        id="demo-seed",
+        role=Role.REFERRER,
+        organisation=organisation,
+        scopes=ROLE_MAXIMUM_SCOPES[Role.REFERRER],
+        client_id="mim-demo-data",
+    )
+
+
+def volunteer_actor(volunteer_id: str) -> Actor:
+    return Actor(
+        id="demo-vrijwilliger",
+        role=Role.VOLUNTEER,
+        organisation=HOST,
+        scopes=ROLE_MAXIMUM_SCOPES[Role.VOLUNTEER],
+        volunteer_id=volunteer_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Demo:
+    """What every seeding step needs: the units of work, the organisations, today."""
+
+    factory: SqlUnitOfWorkFactory
+    directory: OrganisationDirectory
+    today: date
+
+    def uow(self, actor: Actor = COORDINATOR) -> SqlUnitOfWork:
+        """A fresh unit of work (one transaction) per use-case call."""
+        return self.factory(AccessContext(actor=actor))
+
+
+# --- the stories -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The steps after registration; `age` is the child's age today in days (under 18
+    months, so every referral is accepted today); `volunteer` pins the match."""
+
+    steps: tuple[str, ...]
+    age: tuple[int, int]
+    volunteer: str | None = None
+    late_start: bool = False
+
+
+PRE: Final = ("intake", "wacht")
+MATCHED: Final = (*PRE, "match", "kennis")
+RUNNING: Final = (*MATCHED, "uitvoering")
+CLOSED: Final = (*RUNNING, "afsluiting", "afgesloten")
+
+STORIES: Final[tuple[Story, ...]] = (
+    *[Story((), (15, 120))] * 7,  # aangemeld
+    *[Story(("intake",), (30, 150))] * 5,  # intake, planned
+    *[Story(PRE, (40, 220))] * 7,  # wacht_op_match
+    Story((*PRE, "match"), (60, 160)),  # kennismaking, first visit still to come
+    *[Story(MATCHED, (60, 200))] * 3,
+    Story(MATCHED, (60, 200), volunteer="mariam"),
+    Story(RUNNING, (240, 420), volunteer="mariam"),  # uitvoering
+    Story(RUNNING, (200, 400), volunteer="noor"),
+    Story(RUNNING, (200, 400), volunteer="lotte"),
+    Story((*RUNNING, "groep"), (250, 450)),
+    Story((*RUNNING, "correctie"), (200, 400)),
+    Story((*RUNNING, "verlenging:later_gestart"), (300, 460), late_start=True),
+    Story((*RUNNING, "verlenging:extra_ondersteuning_nodig"), (420, 500)),
+    Story((*RUNNING, "pauze:ziekte", "pauze:vrijwilliger_wisselt", "hervat"), (200, 400)),
+    *[Story(RUNNING, (120, 480))] * 3,
+    *[Story((*RUNNING, "afsluiting"), (470, 520))] * 3,  # afsluiting
+    Story(CLOSED, (440, 535), volunteer="mariam"),  # afgesloten
+    Story(CLOSED, (440, 535), volunteer="rachida"),
+    *[Story(CLOSED, (380, 535))] * 7,
+    Story(("afwijzing:niet_bereikt",), (30, 150)),  # afgewezen
+    Story(("afwijzing:geen_behoefte",), (30, 150)),
+    Story(("intake", "afwijzing:contra_indicatie"), (40, 200)),
+    Story(("intake", "afwijzing:geen_behoefte"), (40, 200)),
+    Story(("intake", "afwijzing:overig"), (40, 200)),
+    Story(("intake", "stop:niet_bereikbaar"), (40, 200)),  # gestopt
+    Story((*PRE, "stop:geen_vrijwilliger_beschikbaar"), (200, 400)),
+    Story((*MATCHED, "stop:geen_behoefte_meer"), (80, 250)),
+    Story((*RUNNING, "stop:verhuisd"), (200, 450)),
+    Story((*RUNNING, "pauze:ziekte", "stop:ziekte"), (200, 450)),
+    Story((*RUNNING, "pauze:ziekte"), (200, 450)),  # onderbroken
+    Story((*RUNNING, "pauze:tijdelijk_afwezig"), (200, 450)),
+    Story((*MATCHED, "pauze:vrijwilliger_wisselt"), (60, 200), volunteer="ilse"),
+)
+
+EXPLANATIONS: Final = {
+    "overig": "Moeder koos voor een andere vorm van ondersteuning.",
+}
+
+
+def pinned_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for story in STORIES:
+        if story.volunteer is not None:
+            counts[story.volunteer] = counts.get(story.volunteer, 0) + 1
+    return counts
+
+
+# --- mothers and referrals -------------------------------------------------------------
+
+FIRST_NAMES: Final = (
+    ("Anna", ("nl",)), ("Fatima", ("ar", "nl")), ("Olena", ("uk", "en")),
+    ("Sanne", ("nl",)), ("Ayse", ("tr", "nl")), ("Lisa", ("nl", "en")),
+    ("Naima", ("rif", "nl")), ("Hodan", ("so",)), ("Kateryna", ("uk",)),
+    ("Emma", ("nl",)), ("Samira", ("ar",)), ("Merve", ("tr",)), ("Julia", ("pl", "en")),
+    ("Grace", ("en",)), ("Saida", ("ber", "nl")), ("Iris", ("nl",)), ("Luam", ("ti",)),
+    ("Maria", ("es", "en")), ("Dewi", ("nl",)), ("Yasmin", ("ar", "nl")),
+)  # fmt: skip
+SURNAMES: Final = (
+    "de Vries", "El Amrani", "Kovalenko", "Jansen", "Yilmaz", "de Boer", "Bouzid",
+    "Ahmed", "Shevchenko", "Dekker", "Haddou", "Aydin", "Nowak", "Mensah", "Ait Ali",
+    "van Dijk", "Tesfay", "Garcia", "Wijaya", "Benali", "Vermeulen", "Koster",
+)  # fmt: skip
+CHILD_NAMES: Final = ("Noah", "Sara", "Adam", "Mila", "Yusuf", "Zoë", "Luca", "Nour", "Sem")
+ADDRESSES: Final = {
+    "GM0363": (
+        ("Javastraat", "1094 HB"), ("Dapperstraat", "1093 BS"), ("Kinkerstraat", "1053 DT"),
+        ("Bos en Lommerweg", "1055 EC"), ("Osdorpplein", "1068 EL"), ("Reigersbos", "1107 EP"),
+    ),
+    "GM0344": (
+        ("Kanaalstraat", "3531 CK"), ("Amsterdamsestraatweg", "3551 CE"),
+        ("Vleutenseweg", "3532 HN"), ("Zamenhofdreef", "3562 JT"), ("Columbuslaan", "3526 EP"),
+    ),
+}  # fmt: skip
+TOWNS: Final = {"GM0363": "Amsterdam", "GM0344": "Utrecht"}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Who referred her and who records it: the consultatiebureau and the CJG send their
+    own referrals; a self-registration is recorded by the coordinator."""
+
+    type: ReferrerType
+    organisation_id: OrganisationId
+    name: str
+    consent_role: str
+    actor: Actor
+
+
+CONSULTATIEBUREAU: Final = Source(
+    ReferrerType.CONSULTATIEBUREAU,
+    OrganisationId(OrganisationIdScheme.URA, "01234567"),
+    "JGZ Consultatiebureau Demo",
+    "jeugdverpleegkundige",
+    referrer_actor("ura:01234567"),
+)
+CJG: Final = Source(
+    ReferrerType.CJG,
+    OrganisationId(OrganisationIdScheme.OIN, "00000001001234567000"),
+    "CJG Demo",
+    "jeugdconsulent",
+    referrer_actor("oin:00000001001234567000"),
+)
+SELF_REGISTRATION: Final = Source(
+    ReferrerType.SELF_REGISTRATION,
+    OrganisationId(OrganisationIdScheme.INTERNAL, HOST),
+    "MIM Demo",
+    "coordinator",
+    COORDINATOR,
+)
+
+
+def phone(rng: random.Random) -> str:
+    return "+316" + "".join(rng.choice("0123456789") for _ in range(8))
+
+
+def _mother(index: int, municipality: str, rng: random.Random) -> Mother:
+    first_name, languages = FIRST_NAMES[index % len(FIRST_NAMES)]
+    street, postcode = rng.choice(ADDRESSES[municipality])
+    return Mother(
+        first_name=first_name,
+        surname=SURNAMES[(index * 7) % len(SURNAMES)],
+        phone=phone(rng),
+        address=Address(street, rng.randint(1, 180), postcode, TOWNS[municipality]),
+        email=f"moeder{chr(97 + index % 26)}@example.org" if rng.random() < 0.3 else None,
+        languages=languages,
+        interpreter_needed="nl" not in languages and "en" not in languages and rng.random() < 0.5,
+    )
+
+
+def _reasons(languages: Sequence[str], rng: random.Random) -> tuple[RegistrationReason, ...]:
+    reasons = [RegistrationReason.UNSURE_PARENTING, RegistrationReason.SMALL_NETWORK]
+    if "nl" not in languages:
+        reasons.append(RegistrationReason.LANGUAGE)
+    if rng.random() < 0.15:
+        reasons.append(RegistrationReason.YOUNG_MOTHER)
+    return tuple(rng.sample(reasons, k=rng.randint(1, len(reasons))))
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A trajectory's dates: born, consent, intake, start of kennismaking, last activity."""
+
+    birth: date
+    consent: date
+    intake: date
+    start: date
+    end: date
+
+
+def _quiet_days(steps: Sequence[str], rng: random.Random) -> int:
+    """Days since the last visit: a closed, paused or stopped trajectory went quiet earlier."""
+    if "afgesloten" in steps:
+        return rng.randint(7, 45)
+    if any(step.startswith(("pauze", "stop")) for step in steps):
+        return rng.randint(7, 25)
+    return rng.randint(0, 8)
+
+
+def timeline(story: Story, today: date, rng: random.Random) -> Timeline:
+    """Dates that pass every guard: consent before intake before the start (a month or two
+    after birth for a running trajectory), the child under 18 months today."""
+    birth = today - timedelta(days=rng.randint(*story.age))
+    steps = story.steps
+    if "uitvoering" in steps:
+        start = birth + timedelta(
+            days=rng.randint(150, 190) if story.late_start else rng.randint(30, 75)
+        )
+        end = today - timedelta(days=_quiet_days(steps, rng))
+    elif "match" in steps:
+        start = today - timedelta(days=rng.randint(5, 20) if "kennis" in steps else 2)
+        end = today
+    else:
+        start = end = today
+    intake = start - timedelta(days=rng.randint(10, 24))
+    if steps == ("intake",):
+        intake = today + timedelta(days=rng.randint(2, 10))  # planned
+    received = min(today, intake) if "intake" in steps else today
+    consent = max(birth + timedelta(days=3), received - timedelta(days=rng.randint(2, 9)))
+    return Timeline(birth, consent, intake, start, end)
+
+
+def registration_command(
+    index: int, source: Source, dates: Timeline, demo: Demo, rng: random.Random
+) -> RegisterReferral:
+    municipality = "GM0363" if rng.random() < 0.6 else "GM0344"
+    mother = _mother(index, municipality, rng)
+    scopes = [ConsentScope.SHARE_WITH_MIM]
+    if source is not SELF_REGISTRATION and rng.random() < 0.85:
+        scopes.append(ConsentScope.FEEDBACK_TO_REFERRER)
+    reference = f"DEMO-{index + 1:03d}"
+    digest = hashlib.sha256(f"{reference}{demo.today.toordinal()}".encode()).hexdigest()
+    return RegisterReferral(
+        referrer=Referrer(
+            type=source.type,
+            organisation_id=source.organisation_id,
+            name=source.name,
+            reference=reference,
+            contact_role=source.consent_role if source is not SELF_REGISTRATION else None,
+        ),
+        mother=mother,
+        child=Child(
+            birth_date=dates.birth,
+            first_child=True,
+            first_name=rng.choice(CHILD_NAMES) if rng.random() < 0.6 else None,
+        ),
+        registration=Registration(
+            host_organisation=HOST,
+            municipality=municipality,
+            reasons=_reasons(mother.languages, rng),
+        ),
+        consent=Consent(
+            given=True,
+            date=dates.consent,
+            method=rng.choice(tuple(ConsentMethod)),
+            recorded_by_role=source.consent_role,
+            scopes=tuple(scopes),
+            information_text_version="2026-1",
+        ),
+        content_hash=digest,
+    )
+
+
+def source_for(index: int) -> Source:
+    return (CONSULTATIEBUREAU, CJG, CONSULTATIEBUREAU, SELF_REGISTRATION, CJG)[index % 5]
+
+
+async def register(demo: Demo, cmd: RegisterReferral, source: Source) -> str | None:
+    """The new referral's id, or None when an earlier start registered this one."""
+    try:
+        outcome = await referrals.register(
+            cmd,
+            uow=demo.uow(source.actor),
+            clock=demo.factory.clock,
+            ids=demo.factory.ids,
+            actor=source.actor,
+            directory=demo.directory,
+        )
+    except DuplicateReferral:
+        return None  # registered on an earlier day
+    if not isinstance(outcome, referrals.IntakeResult) or not outcome.created:
+        return None
+    return outcome.view.id
+
+
+async def registered_trajectories(demo: Demo) -> dict[str, str]:
+    """Referral id -> trajectory id of every `aangemeld` trajectory, as a coordinator lists
+    them (a referrer's status view does not name the trajectory)."""
+    found: dict[str, str] = {}
+    cursor: str | None = None
+    while True:
+        page = await trajectories.page(
+            states=frozenset({S.REGISTERED}),
+            municipality=None,
+            cursor=cursor,
+            limit=200,
+            uow=demo.uow(),
+            clock=demo.factory.clock,
+            actor=COORDINATOR,
+        )
+        found.update((view.referral_id, view.id) for view in page.items)
+        if page.next_cursor is None:
+            return found
+        cursor = page.next_cursor
+
+
+# --- volunteers to match ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An active volunteer as the seeder keeps count of her: running trajectories and the
+    matches pinned to her that are still to come."""
+
+    id: str
+    municipality: str
+    languages: tuple[str, ...]
+    capacity: int
+    running: int
+    pinned: int
+    automatic: bool
+
+
+@dataclass(slots=True)
+class Pool:
+    candidates: dict[str, Candidate] = field(default_factory=dict)
+
+    def pinned(self, key: str) -> Candidate | None:
+        found = self.candidates.get(key)
+        if found is not None and found.running < found.capacity:
+            found.pinned -= 1
+            return found
+        return None
+
+    def choose(self, municipality: str, languages: Sequence[str], *, not_id: str = "") -> Candidate:
+        """The free volunteer a coordinator would pick: shared language, same gemeente,
+        fewest running trajectories."""
+
+        def score(c: Candidate) -> tuple[int, int]:
+            shared = 3 if set(c.languages) & set(languages) else 0
+            local = 2 if c.municipality == municipality else 0
+            return (-(shared + local), c.running)
+
+        free = [
+            c
+            for c in self.candidates.values()
+            if c.automatic and c.id != not_id and c.running + max(c.pinned, 0) < c.capacity
+        ]
+        if not free:
+            raise RuntimeError("demo: geen vrijwilliger met ruimte")
+        return min(free, key=score)
+
+
+# --- playing a story -------------------------------------------------------------------
+
+TOPICS: Final = tuple(PraatpapierTopic)
+LOCATIONS: Final = (
+    *[Location.HOME] * 12,
+    Location.LIBRARY,
+    Location.PLAYGROUND,
+    Location.TOY_LIBRARY,
+    Location.MAMA_CAFE,
+    Location.ONLINE,
+)
+DURATIONS: Final = (60, 60, 70, 75, 75, 75, 80, 90, 90, 45, 100)
+VISIT_NOTES: Final = (
+    "Moeder wil vooral praten over het slaapritme.",
+    "Samen naar het voorleesuurtje in de bibliotheek geweest.",
+    "Moeder voelt zich zekerder; volgende keer over haar netwerk.",
+    "Vragen over het consultatiebureau doorgenomen.",
+    "Moeder heeft contact gelegd met een buurvrouw met een baby.",
+    "Praatpapier over eten gebruikt; moeder probeert nieuwe hapjes.",
+    "Afspraak verzet op verzoek van moeder.",
+)
+CLOSED_OUTCOMES: Final = ("doelen_eerder_bereikt", "doorverwezen_naar_andere_hulp")
+
+
+def visit_dates(start: date, end: date, rng: random.Random) -> list[date]:
+    """About monthly from the start, never after `end` (a visit is a past fact)."""
+    found = [min(end, start + timedelta(days=rng.randint(0, 5)))]
+    while (following := found[-1] + timedelta(days=rng.randint(24, 35))) <= end:
+        found.append(following)
+    return found
+
+
+def details(on: date, following: date | None, rng: random.Random) -> VisitDetails:
+    return VisitDetails(
+        kind=VisitKind.HOME_VISIT,
+        on=on,
+        duration_minutes=rng.choice(DURATIONS),
+        location=rng.choice(LOCATIONS).value,
+        topics=tuple(t.value for t in rng.sample(TOPICS, k=rng.randint(2, 4))),
+        picture_themes=(rng.choice(tuple(PictureTheme)).value,) if rng.random() < 0.3 else (),
+        note=rng.choice(VISIT_NOTES) if rng.random() < 0.4 else None,
+        next_visit_on=following,
+    )
+
+
+ENDINGS: Final = frozenset({"afgesloten", "stop", "pauze"})
+
+
+@dataclass(slots=True)
+class Play:
+    """One story being played on one trajectory."""
+
+    demo: Demo
+    pool: Pool
+    trajectory_id: str
+    story: Story
+    dates: Timeline
+    municipality: str
+    languages: tuple[str, ...]
+    rng: random.Random
+    volunteer: Candidate | None = None
+    previous: str = ""  # the volunteer before a change
+    recorded: list[tuple[str, VisitDetails]] = field(default_factory=list)
+    schedule: list[date] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.schedule = visit_dates(self.dates.start, self.dates.end, self.rng)
+
+    @property
+    def ongoing(self) -> bool:
+        return self.story.steps[-1].partition(":")[0] not in ENDINGS
+
+    def phases(self) -> tuple[list[date], list[date], list[date]]:
+        """The schedule split: the first visit kennismaking, the last one or two afsluiting."""
+        rest = self.schedule[1:]
+        closing = 0
+        if "afsluiting" in self.story.steps:
+            closing = 2 if "afgesloten" in self.story.steps and len(rest) > 12 else 1
+        cut = len(rest) - closing
+        return self.schedule[:1], rest[:cut], rest[cut:]
+
+    async def move(self, target: TrajectoryState, **fields: Any) -> None:
+        demo = self.demo
+        await lifecycle.transition(
+            TransitionTrajectory(self.trajectory_id, target, **fields),
+            uow=demo.uow(),
+            clock=demo.factory.clock,
+            ids=demo.factory.ids,
+            actor=COORDINATOR,
+        )
+
+    async def record(self, visit: VisitDetails) -> None:
+        """By a pinned volunteer herself (the demo volunteer among them), else by the
+        coordinator on the matched volunteer's behalf."""
+        actor = COORDINATOR
+        if self.volunteer is not None and not self.volunteer.automatic:
+            actor = volunteer_actor(self.volunteer.id)
+        demo = self.demo
+        view = await visits.record(
+            RecordVisit(self.trajectory_id, visit),
+            uow=demo.uow(actor),
+            clock=demo.factory.clock,
+            ids=demo.factory.ids,
+            actor=actor,
+        )
+        if isinstance(view, VisitView):
+            self.recorded.append((view.visit.id, visit))
+
+    async def record_all(self, days: Sequence[date]) -> None:
+        for on in days:
+            following = next((d for d in self.schedule if d > on), None)
+            if following is None and self.ongoing:
+                following = self.demo.today + timedelta(days=self.rng.randint(5, 21))
+            await self.record(details(on, following, self.rng))
+
+    def release(self) -> None:
+        if self.volunteer is not None:
+            self.volunteer.running -= 1
+            self.previous, self.volunteer = self.volunteer.id, None
+
+    def matched(self, chosen: Candidate) -> None:
+        chosen.running += 1
+        self.volunteer = chosen
+
+    async def step(self, step: str) -> None:
+        name, _, code = step.partition(":")
+        await getattr(self, f"_{name}")(code)
+
+    async def _intake(self, _: str) -> None:
+        await self.move(S.INTAKE, intake_date=self.dates.intake)
+
+    async def _wacht(self, _: str) -> None:
+        indications = (self.rng.choice(("onzeker_opvoeding", "weinig_netwerk")),)
+        await self.move(S.AWAITING_MATCH, contra_indications_checked=True, indications=indications)
+
+    async def _match(self, _: str) -> None:
+        pinned = self.story.volunteer
+        chosen = self.pool.pinned(pinned) if pinned else None
+        chosen = chosen or self.pool.choose(self.municipality, self.languages)
+        criteria = ["capaciteit"]
+        if set(chosen.languages) & set(self.languages):
+            criteria.insert(0, "taal")
+        if self.rng.random() < 0.2:
+            criteria.append("voorkeur_moeder")
+        await self.move(
+            S.INTRODUCTION,
+            volunteer_id=chosen.id,
+            start_date=self.dates.start,
+            match_criteria=tuple(criteria),
+        )
+        self.matched(chosen)
+
+    async def _kennis(self, _: str) -> None:
+        await self.record_all(self.phases()[0])
+
+    async def _uitvoering(self, _: str) -> None:
+        await self.move(S.EXECUTION)
+        await self.record_all(self.phases()[1])
+
+    async def _groep(self, _: str) -> None:
+        on = max(self.dates.start, self.schedule[-1] - timedelta(days=self.rng.randint(7, 12)))
+        meeting = VisitDetails(
+            kind=VisitKind.GROUP_MEETING,
+            on=on,
+            duration_minutes=120,
+            location=Location.MAMA_CAFE.value,
+            topics=("steun_uit_netwerk", "voorzieningen_in_de_wijk"),
+            note="Ontmoetingsgroep in het mama-café; moeder kwam met de kinderwagen.",
+        )
+        await self.record(meeting)
+
+    async def _correctie(self, _: str) -> None:
+        visit_id, original = self.recorded[min(2, len(self.recorded) - 1)]
+        corrected = replace(original, duration_minutes=original.duration_minutes + 15)
+        demo = self.demo
+        await visits.correct(
+            CorrectVisit(self.trajectory_id, visit_id, "Duur verkeerd ingevoerd.", corrected),
+            uow=demo.uow(),
+            clock=demo.factory.clock,
+            ids=demo.factory.ids,
+            actor=COORDINATOR,
+        )
+
+    async def _verlenging(self, reason: str) -> None:
+        planned = add_months(self.dates.birth, 21)
+        await self.move(S.EXECUTION, planned_end_date=planned, reason=reason)
+
+    async def _afsluiting(self, _: str) -> None:
+        await self.move(S.CLOSING)
+        await self.record_all(self.phases()[2])
+
+    async def _afgesloten(self, _: str) -> None:
+        completed = len(self.phases()[1]) >= 12
+        outcome = "volledig_doorlopen" if completed else self.rng.choice(CLOSED_OUTCOMES)
+        await self.move(S.CLOSED, outcome=outcome, closed_date=self.dates.end)
+        self.release()
+
+    async def _pauze(self, reason: str) -> None:
+        review = self.demo.today + timedelta(days=self.rng.randint(10, 35))
+        await self.move(S.PAUSED, reason=reason, review_date=review)
+        if reason == "vrijwilliger_wisselt":
+            self.release()
+
+    async def _hervat(self, _: str) -> None:
+        chosen = self.pool.choose(self.municipality, self.languages, not_id=self.previous)
+        await self.move(S.EXECUTION, volunteer_id=chosen.id)
+        self.matched(chosen)
+
+    async def _stop(self, reason: str) -> None:
+        await self.move(S.STOPPED, reason=reason)
+        self.release()
+
+    async def _afwijzing(self, reason: str) -> None:
+        await self.move(S.REJECTED, reason=reason, explanation=EXPLANATIONS.get(reason))
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectoryCounts:
+    trajectories: int
+    visits: int
+
+
+@dataclass(frozen=True, slots=True)
+class Referred:
+    """A story whose referral this start registered, ready to be played."""
+
+    story: Story
+    referral_id: str
+    dates: Timeline
+    cmd: RegisterReferral
+    rng: random.Random
+
+
+async def seed_trajectories(demo: Demo, pool: Pool) -> TrajectoryCounts:
+    """Registers every story's referral that is new, then plays those stories, in a
+    shuffled but fixed order (lists show the newest first, so the states come mixed)."""
+    order = list(range(len(STORIES)))
+    random.Random(SEED).shuffle(order)  # noqa: S311 - demo data, not security
+    referred = []
+    for index in order:
+        rng = random.Random(f"{SEED}-{index}")  # noqa: S311 - demo data, not security
+        story, source = STORIES[index], source_for(index)
+        dates = timeline(story, demo.today, rng)
+        cmd = registration_command(index, source, dates, demo, rng)
+        referral_id = await register(demo, cmd, source)
+        if referral_id is not None:
+            referred.append(Referred(story, referral_id, dates, cmd, rng))
+    trajectory_of = await registered_trajectories(demo) if referred else {}
+    visit_count = 0
+    for new in referred:
+        mother = new.cmd.mother
+        municipality = new.cmd.registration.municipality
+        play = Play(
+            demo,
+            pool,
+            trajectory_of[new.referral_id],
+            new.story,
+            new.dates,
+            municipality,
+            mother.languages,
+            new.rng,
+        )
+        for step in new.story.steps:
+            await play.step(step)
+        visit_count += len(play.recorded)
+    return TrajectoryCounts(len(referred), visit_count)
