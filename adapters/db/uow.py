@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.db.audit import Outcome, SqlAuditLog, line_rows, write_lines
+from adapters.db.audit import Outcome, SqlAuditLog, line_rows, line_t, write_lines
 from adapters.db.group_commit import GroupCommit
 from adapters.db.idempotency import SqlIdempotencyStore, record_row
 from adapters.db.intake_statement import NewReferralRows
@@ -20,7 +20,7 @@ from adapters.db.lifecycle_repositories import (
     SqlVolunteerRepository,
 )
 from adapters.db.mappers import referral_row, trajectory_row
-from adapters.db.outbox import SqlEventFeed, event_rows, write_events
+from adapters.db.outbox import SqlEventFeed, event_rows, event_t, write_events
 from adapters.db.repositories import (
     SqlReferralRepository,
     SqlTrajectoryRepository,
@@ -28,6 +28,8 @@ from adapters.db.repositories import (
     insert_referral,
 )
 from adapters.db.write_back import write_changes
+from adapters.db.write_statement import WriteSet, write_set
+from adapters.db.write_statement import execute as execute_write_set
 from domain.events import DomainEvent
 from domain.model.audit import AuditEntry
 from domain.model.referral import Referral
@@ -105,6 +107,10 @@ class SqlUnitOfWork:
             await self._commit_in_one_statement(self._group, staged, events, now)
             return
         conn = await lazy.connection()
+        writes = write_set(self._tracked) if self._one_statement_fits(staged) else None
+        if writes is not None:
+            await self._commit_write_set(conn, writes, events, now)
+            return
         if staged is not None and not await insert_referral(conn, *staged):
             raise KeyTaken("business key already stored")
         await write_changes(conn, self._tracked)
@@ -117,6 +123,30 @@ class SqlUnitOfWork:
                 conn, self.audit.entries, context=self._context, ids=self._ids, at=now
             )
             self.audit.entries.clear()
+        await conn.commit()
+        self.committed = True
+
+    def _one_statement_fits(self, staged: tuple[Referral, Trajectory] | None) -> bool:
+        """PostgreSQL, no new referral, no idempotency record (its upsert decides KeyTaken)."""
+        return (
+            self._engine.dialect.name == "postgresql"
+            and staged is None
+            and not self.idempotency.pending
+        )
+
+    async def _commit_write_set(
+        self, conn: AsyncConnection, writes: WriteSet, events: list[DomainEvent], now: datetime
+    ) -> None:
+        if events:
+            ids = [self._ids.new() for _ in events]
+            traceparent = self._context.traceparent
+            writes.add(event_t, event_rows(events, ids=ids, at=now, traceparent=traceparent))
+        if self.audit.entries:
+            writes.add(
+                line_t, line_rows(self.audit.entries, context=self._context, ids=self._ids, at=now)
+            )
+            self.audit.entries.clear()
+        await execute_write_set(conn, writes)
         await conn.commit()
         self.committed = True
 

@@ -3,7 +3,7 @@ version they were read at (optimistic concurrency, CONTRACT §5.1), and appended
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -11,17 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.lifecycle_mappers import volunteer_row
 from adapters.db.lifecycle_repositories import visit_t, volunteer_t
-from adapters.db.mappers import trajectory_row
-from adapters.db.repositories import Tracked, trajectory_t
+from adapters.db.repositories import Tracked
+from adapters.db.write_statement import FIXED, changed_aggregates
 from domain.ports import StaleVersion
-
-_FIXED: Final = frozenset({"id", "referral_id", "organisation", "created_at"})
 
 
 async def _update(
     conn: AsyncConnection, table: sa.Table, row: dict[str, Any], *, seen: int
 ) -> None:
-    values = {k: v for k, v in row.items() if k not in _FIXED}
+    values = {k: v for k, v in row.items() if k not in FIXED}
     statement = (
         sa.update(table).where(table.c.id == row["id"], table.c.version == seen).values(values)
     )
@@ -31,15 +29,8 @@ async def _update(
 
 async def write_changes(conn: AsyncConnection, tracked: Tracked) -> None:
     """In the caller's transaction; `StaleVersion` when another one got there first."""
-    seen = tracked.loaded_versions
-    for trajectory in {t.id: t for t in tracked.trajectories}.values():
-        loaded = seen.get(trajectory.id)
-        if loaded is not None and loaded != trajectory.version:
-            await _update(conn, trajectory_t, trajectory_row(trajectory), seen=loaded)
-    for volunteer in tracked.volunteers:
-        loaded = seen.get(volunteer.id)
-        if loaded is not None and loaded != volunteer.version:
-            await _update(conn, volunteer_t, volunteer_row(volunteer), seen=loaded)
+    for table, row, loaded in changed_aggregates(tracked):
+        await _update(conn, table, row, seen=loaded)
     if tracked.new_volunteers:
         await conn.execute(
             sa.insert(volunteer_t), [volunteer_row(v) for v in tracked.new_volunteers]
