@@ -8,7 +8,18 @@ from fastapi import Request
 from strawberry.fastapi import BaseContext
 
 from api.deps import PortsDep
-from api.graphql.loaders import TrajectoryLoader, trajectory_loader
+from api.graphql.loaders import (
+    MotherLoader,
+    TrajectoryLoader,
+    TransitionsLoader,
+    VisitsLoader,
+    VolunteerLoader,
+    mother_loader,
+    trajectory_loader,
+    transitions_loader,
+    visits_loader,
+    volunteer_loader,
+)
 from domain.model.organisations import OrganisationDirectory
 from domain.policy import Actor
 from domain.ports import Clock, IdGenerator, UnitOfWork
@@ -32,9 +43,15 @@ class Context(BaseContext):
         self.actor, self.new_uow, self.clock = actor, new_uow, clock
         self.ids, self.directory = ids, directory
         self.request = request
+        # mim_overgangen_total, counted as for REST (api.metrics via the app's state)
+        self.moved: Callable[[str, str], None] = request.app.state.metrics.moved
         self.trajectories: TrajectoryLoader = trajectory_loader(
             new_uow=new_uow, clock=clock, actor=actor
         )
+        self.transitions: TransitionsLoader = transitions_loader(new_uow=new_uow, actor=actor)
+        self.visits: VisitsLoader = visits_loader(new_uow=new_uow, actor=actor)
+        self.mothers: MotherLoader = mother_loader(new_uow=new_uow, actor=actor)
+        self.volunteers: VolunteerLoader = volunteer_loader(new_uow=new_uow, actor=actor)
 
 
 async def get_context(ports: PortsDep, request: Request) -> Context:

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types.base import get_object_definition, has_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
-from api.graphql.types import (
+from api.graphql.enums import (
     AanmeldReden,
     Fase,
     OrganisatieIdSchema,
@@ -127,3 +127,18 @@ def rest_body(value: object) -> Any:
     if isinstance(value, list):
         return [rest_body(item) for item in value]
     return value
+
+
+def patch_body(value: object) -> Any:
+    """A merge-patch input as the REST JSON body: an argument left out is absent, an explicit
+    null is kept and clears the field (RFC 7396, CONTRACT §1)."""
+    if has_object_definition(value):
+        body: dict[str, Any] = {}
+        for field in get_object_definition(value, strict=True).fields:
+            item = getattr(value, field.python_name)
+            if item is not strawberry.UNSET:
+                body[field.graphql_name or to_camel_case(field.python_name)] = patch_body(item)
+        return body
+    if isinstance(value, list):
+        return [patch_body(item) for item in value]
+    return rest_body(value)

@@ -3,6 +3,7 @@ codes; the member for a DomainError comes from the one error table (api/errors.p
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Annotated, Any, Final
@@ -14,7 +15,14 @@ from api.errors import route_of, shape_problems
 from api.graphql.types import VerwijzingStatus
 from api.problems import TITLES
 from api.schemas import referrals as wire
-from domain.errors import DomainError, DuplicateReferral, RuleViolation
+from domain.errors import (
+    DomainError,
+    DuplicateReferral,
+    InvalidState,
+    InvalidTransition,
+    RuleViolation,
+    VersionConflict,
+)
 from domain.ports import StoredResponse
 
 
@@ -49,6 +57,33 @@ class GeenBevoegdheid(Fout):
 @strawberry.type
 class IdempotencyKeyHergebruikt(Fout):
     pass
+
+
+@strawberry.type(description="Niet gevonden, of van een andere organisatie (CONTRACT §3).")
+class NietGevonden(Fout):
+    pass
+
+
+@strawberry.type(
+    description="`ongeldige-overgang` (ook `vrijwilliger-niet-beschikbaar`, "
+    "`veilig-thuis-consultatie-vereist`): huidige en gevraagde status, de toegestane "
+    "overgangen en de voorwaarde die niet geldt."
+)
+class OngeldigeOvergang(Fout):
+    van: str
+    naar: str
+    toegestane_overgangen: list[str]
+    voorwaarde: str | None
+
+
+@strawberry.type(description="`ongeldige-status`, met de voorwaarde die niet geldt.")
+class OngeldigeStatus(Fout):
+    voorwaarde: str | None
+
+
+@strawberry.type(description="`versie-conflict`: `versie` was verouderd of een ander won de race.")
+class VersieConflict(Fout):
+    huidige_versie: int
 
 
 @strawberry.type(description="Een verzoek met deze idempotencyKey loopt nog; probeer het zo weer.")
@@ -121,13 +156,61 @@ def _plain(member: type[Fout]) -> Callable[[DomainError], Fout]:
     return lambda error: member(code=error.code, melding=_melding(error))
 
 
+def _invalid_transition(error: DomainError) -> Fout:
+    if not isinstance(error, InvalidTransition):
+        raise error
+    return OngeldigeOvergang(
+        code=error.code,
+        melding=_melding(error),
+        van=error.current,
+        naar=error.target,
+        toegestane_overgangen=list(error.allowed),
+        voorwaarde=error.condition,
+    )
+
+
+def _invalid_state(error: DomainError) -> Fout:
+    if not isinstance(error, InvalidState):
+        raise error
+    return OngeldigeStatus(code=error.code, melding=_melding(error), voorwaarde=error.condition)
+
+
+def _version_conflict(error: DomainError) -> Fout:
+    if not isinstance(error, VersionConflict):
+        raise error  # PreconditionRequired: `versie!` is required by the schema
+    return VersieConflict(
+        code=error.code, melding=_melding(error), huidige_versie=error.current_version
+    )
+
+
 _MEMBERS: Final[Mapping[str, Callable[[DomainError], Fout]]] = {
     "ValidatieFout": _validation,
     "VerwijzingBestaatAl": _duplicate,
     "GeenBevoegdheid": _plain(GeenBevoegdheid),
     "IdempotencyKeyHergebruikt": _plain(IdempotencyKeyHergebruikt),
     "VerzoekLooptNog": _plain(VerzoekLooptNog),
+    "NietGevonden": _plain(NietGevonden),
+    "OngeldigeOvergang": _invalid_transition,
+    "OngeldigeStatus": _invalid_state,
+    "VersieConflict": _version_conflict,
 }
+# Members a stored refusal (409, CONTRACT §5.2) may be, by name: rebuilt from their JSON.
+_STORABLE: Final[Mapping[str, type[Fout]]] = {
+    member.__name__: member for member in (OngeldigeOvergang, OngeldigeStatus, VersieConflict)
+}
+
+
+def member_json(member: Fout) -> dict[str, Any]:
+    """A refusal as the JSON an idempotencyKey keeps: its type name and its fields."""
+    return {"__typename": type(member).__name__, **dataclasses.asdict(member)}
+
+
+def member_from_json(body: Mapping[str, Any]) -> Fout:
+    fields = dict(body)
+    member = _STORABLE.get(str(fields.pop("__typename", "")))
+    if member is None:
+        raise RuntimeError("no GraphQL member for a stored refusal")
+    return member(**fields)
 
 
 def failure_of(error: DomainError) -> Fout:

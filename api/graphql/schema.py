@@ -1,4 +1,4 @@
-"""The GraphQL schema (CONTRACT §17): queries, the `aanmelden` mutation, limits, error masking."""
+"""The GraphQL schema (CONTRACT §17): queries, mutations, limits, error masking."""
 
 from __future__ import annotations
 
@@ -21,9 +21,20 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.graphql.failure_audit import FailureAudit
-from api.graphql.resolvers import referrals, trajectories
+from api.graphql.lifecycle_results import (
+    BegeleidingVastleggenResultaat,
+    HuisbezoekCorrigerenResultaat,
+    HuisbezoekVastleggenResultaat,
+    TrajectBijwerkenResultaat,
+    TrajectOvergangResultaat,
+    VrijwilligerAanmakenResultaat,
+    VrijwilligerBijwerkenResultaat,
+)
+from api.graphql.related_types import Matchvoorstel, Vrijwilliger, VrijwilligerVerbinding
+from api.graphql.resolvers import lifecycle, referrals, trajectories, volunteers
 from api.graphql.results import AanmeldenResultaat
-from api.graphql.types import Traject, TrajectVerbinding, VerwijzingStatus, VerwijzingStatusLijst
+from api.graphql.traject import Traject, TrajectVerbinding
+from api.graphql.types import VerwijzingStatus, VerwijzingStatusLijst
 from domain.errors import DomainError, RuleViolation
 
 INTERNAL_ERROR = "interne-fout"
@@ -35,11 +46,37 @@ class Query:
     verwijzingen: VerwijzingStatusLijst = strawberry.field(resolver=referrals.verwijzingen)
     traject: Traject | None = strawberry.field(resolver=trajectories.traject)
     trajecten: TrajectVerbinding = strawberry.field(resolver=trajectories.trajecten)
+    vrijwilliger: Vrijwilliger | None = strawberry.field(resolver=volunteers.vrijwilliger)
+    vrijwilligers: VrijwilligerVerbinding = strawberry.field(resolver=volunteers.vrijwilligers)
+    matchvoorstellen: list[Matchvoorstel] | None = strawberry.field(
+        resolver=volunteers.matchvoorstellen
+    )
 
 
 @strawberry.type
 class Mutation:
     aanmelden: AanmeldenResultaat = strawberry.field(resolver=referrals.aanmelden)
+    traject_bijwerken: TrajectBijwerkenResultaat = strawberry.field(
+        resolver=lifecycle.traject_bijwerken
+    )
+    traject_overgang: TrajectOvergangResultaat = strawberry.field(
+        resolver=lifecycle.traject_overgang
+    )
+    huisbezoek_vastleggen: HuisbezoekVastleggenResultaat = strawberry.field(
+        resolver=lifecycle.huisbezoek_vastleggen
+    )
+    huisbezoek_corrigeren: HuisbezoekCorrigerenResultaat = strawberry.field(
+        resolver=lifecycle.huisbezoek_corrigeren
+    )
+    vrijwilliger_aanmaken: VrijwilligerAanmakenResultaat = strawberry.field(
+        resolver=volunteers.vrijwilliger_aanmaken
+    )
+    vrijwilliger_bijwerken: VrijwilligerBijwerkenResultaat = strawberry.field(
+        resolver=volunteers.vrijwilliger_bijwerken
+    )
+    begeleiding_vastleggen: BegeleidingVastleggenResultaat = strawberry.field(
+        resolver=volunteers.begeleiding_vastleggen
+    )
 
 
 def is_unexpected(error: GraphQLError) -> bool:

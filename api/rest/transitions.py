@@ -23,6 +23,7 @@ from api.rest.writes import (
     answer,
     idempotent,
     if_match,
+    record_response,
 )
 from api.schemas.common import QueryInt, between
 from api.schemas.transitions import NieuweOvergang, Overgang, OvergangLijst, overgang_wire
@@ -109,11 +110,13 @@ async def list_transitions(
     dependencies=[Depends(known_query())],
     summary="Eén overgang",
 )
-async def get_transition(traject_id: str, overgang_id: str, ports: PortsDep) -> Response:
+async def get_transition(
+    traject_id: str, overgang_id: str, request: Request, ports: PortsDep
+) -> Response:
     view = await lifecycle.one_transition(
         parse_id(traject_id), parse_id(overgang_id), uow=ports.uow(), actor=ports.actor
     )
-    return json_response(overgang_wire(view), headers={"ETag": f'W/"{view.record.id}"'})
+    return record_response(request, overgang_wire(view))
 
 
 @router.get(

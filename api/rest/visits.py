@@ -11,13 +11,12 @@ from api.deps import PortsDep, parse_id
 from api.rest.common import (
     json_body,
     json_media,
-    json_response,
     known_query,
     page_response,
     problems,
     request_body,
 )
-from api.rest.writes import IDEMPOTENCY_KEY_OPTIONAL, answer, idempotent
+from api.rest.writes import IDEMPOTENCY_KEY_OPTIONAL, answer, idempotent, record_response
 from api.schemas.common import QueryInt, between
 from api.schemas.visits import (
     Huisbezoek,
@@ -105,11 +104,11 @@ async def list_visits(
     dependencies=[Depends(known_query())],
     summary="Eén huisbezoek",
 )
-async def get_visit(traject_id: str, bezoek_id: str, ports: PortsDep) -> Response:
+async def get_visit(traject_id: str, bezoek_id: str, request: Request, ports: PortsDep) -> Response:
     view = await visits.get(
         parse_id(traject_id), parse_id(bezoek_id), uow=ports.uow(), actor=ports.actor
     )
-    return json_response(huisbezoek_wire(view), headers={"ETag": f'W/"{view.visit.id}"'})
+    return record_response(request, huisbezoek_wire(view))
 
 
 @router.post(

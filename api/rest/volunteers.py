@@ -24,6 +24,7 @@ from api.rest.writes import (
     idempotent,
     if_match,
     not_modified,
+    record_response,
 )
 from api.schemas.common import QueryInt, between
 from api.schemas.trajectories import TrajectLijst, traject_wire
@@ -281,8 +282,10 @@ async def list_supervision(
     dependencies=[Depends(known_query())],
     summary="Eén begeleiding",
 )
-async def get_supervision(vrijwilliger_id: str, begeleiding_id: str, ports: PortsDep) -> Response:
+async def get_supervision(
+    vrijwilliger_id: str, begeleiding_id: str, request: Request, ports: PortsDep
+) -> Response:
     view = await volunteers.supervision(
         parse_id(vrijwilliger_id), parse_id(begeleiding_id), uow=ports.uow(), actor=ports.actor
     )
-    return json_response(begeleiding_wire(view), headers={"ETag": f'W/"{view.supervision.id}"'})
+    return record_response(request, begeleiding_wire(view))

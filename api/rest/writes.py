@@ -14,6 +14,7 @@ from pydantic_core import to_json
 from api.deps import Ports, idempotency_claim
 from api.errors import problem_extras, status_of
 from api.problems import PROBLEM_MEDIA_TYPE, instance_for, problem_body
+from api.rest.common import json_response
 from domain.errors import DomainError, RuleViolation
 from domain.ports import StoredResponse
 from domain.services.once import Once, Replayed, remember_refusal
@@ -127,3 +128,15 @@ def not_modified(request: Request, etag: str) -> Response | None:
     if "*" in tags or etag.removeprefix("W/") in tags:
         return Response(status_code=304, headers={"ETag": etag})
     return None
+
+
+def content_etag(body: Any) -> str:
+    """A weak ETag over the representation, for records that are never edited but may gain
+    a field (a visit its `vervangenDoor`), CONTRACT §5.1."""
+    return f'W/"{hashlib.sha256(to_json(body)).hexdigest()[:16]}"'
+
+
+def record_response(request: Request, body: dict[str, Any]) -> Response:
+    """An append-only record with its content ETag; `If-None-Match` on it answers 304."""
+    etag = content_etag(body)
+    return not_modified(request, etag) or json_response(body, headers={"ETag": etag})

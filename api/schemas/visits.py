@@ -144,7 +144,9 @@ class HuisbezoekCorrectie(RequestModel):
                 ]
             )
         details = BezoekGegevens.model_validate(
-            self.model_dump(exclude={"reden", "vervalt"}, by_alias=True, exclude_none=True)
+            self.model_dump(
+                mode="json", exclude={"reden", "vervalt"}, by_alias=True, exclude_none=True
+            )
         ).details()
         return CorrectVisit(trajectory_id, visit_id, reason=self.reden, details=details)
 

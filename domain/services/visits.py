@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Final
 
@@ -50,11 +51,19 @@ async def record(
     async def attempt() -> VisitView | Replayed:
         return await _record_once(cmd, uow=uow, clock=clock, ids=ids, actor=actor, once=once)
 
-    return await with_one_retry(attempt, expected_version=None, current_version=_no_version)
+    return await with_one_retry(
+        attempt, expected_version=None, current_version=_version_of(cmd.trajectory_id, uow, actor)
+    )
 
 
-async def _no_version() -> int:
-    return 0
+def _version_of(trajectory_id: str, uow: UnitOfWork, actor: Actor) -> Callable[[], Awaitable[int]]:
+    """The trajectory's `versie` after a second lost race, for the 409's `huidigeVersie`."""
+
+    async def current() -> int:
+        async with uow:
+            return (await visible_trajectory(uow, trajectory_id, actor)).version
+
+    return current
 
 
 async def _record_once(
@@ -173,7 +182,9 @@ async def correct(
     async def attempt() -> VisitView | Replayed:
         return await _correct_once(cmd, uow=uow, clock=clock, ids=ids, actor=actor, once=once)
 
-    return await with_one_retry(attempt, expected_version=None, current_version=_no_version)
+    return await with_one_retry(
+        attempt, expected_version=None, current_version=_version_of(cmd.trajectory_id, uow, actor)
+    )
 
 
 async def _correct_once(

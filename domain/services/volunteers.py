@@ -212,7 +212,8 @@ async def _update_once(
         if volunteer.version != cmd.expected_version:
             raise VersionConflict(volunteer.version, precondition=True)
         changed = False
-        for name, value in cmd.changes.items():
+        # The other fields first: a VOG date and `actief` in one patch must both hold.
+        for name, value in sorted(cmd.changes.items(), key=lambda item: item[0] == "status"):
             if name == "status":
                 changed |= volunteer.change_status(VolunteerStatus(value), today=today)
             elif getattr(volunteer, name) != value:
@@ -347,7 +348,8 @@ async def record_supervision(
         return view
 
     async def current() -> int:
-        return 0
+        async with uow:
+            return (await visible_volunteer(uow, cmd.volunteer_id, actor)).version
 
     return await with_one_retry(attempt, expected_version=None, current_version=current)
 

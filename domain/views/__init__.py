@@ -74,6 +74,8 @@ class ReferralStatusView:
 
     @classmethod
     def of(cls, referral: Referral, trajectory: Trajectory, actor: Actor) -> ReferralStatusView:
+        # The trajectory's consent, which a PATCH may narrow (§9.3), not the one at receipt.
+        allowed = trajectory.consent.allows_feedback
         status = trajectory.feedback
         ending = status in (FeedbackStatus.FINISHED, FeedbackStatus.NOT_STARTED)
         reason = trajectory.outcome or trajectory.reason if ending else None
@@ -81,9 +83,9 @@ class ReferralStatusView:
             id=referral.id,
             reference=referral.referrer.reference,
             received_at=referral.received_at,
-            feedback_allowed=referral.feedback_allowed,
-            status=status if referral.feedback_allowed else None,
-            reason=mask_reason(reason, unmasked=False) if referral.feedback_allowed else None,
+            feedback_allowed=allowed,
+            status=status if allowed else None,
+            reason=mask_reason(reason, unmasked=False) if allowed else None,
             status_changed_on=trajectory.feedback_changed_on,
             trajectory_id=trajectory.id if actor.is_host else None,
         )

@@ -18,7 +18,8 @@ async def _referred(
     client: httpx.AsyncClient, auth: Auth, *, consent: list[str]
 ) -> tuple[str, str]:
     """(verwijzing id, traject id) of a referral the consultatiebureau sent."""
-    body = referral_body(**{"toestemming.scope": consent})
+    scope: dict[str, Any] = {"toestemming.scope": consent}
+    body = referral_body(**scope)
     headers = {**auth("verwijzer"), "Idempotency-Key": an_idempotency_key()}
     created = await client.post("/v1/verwijzingen", json=body, headers=headers)
     assert created.status_code == 201, created.text

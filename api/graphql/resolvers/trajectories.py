@@ -10,7 +10,7 @@ import strawberry
 from api.deps import parse_id
 from api.graphql.context import Context
 from api.graphql.inputs import TrajectFilter
-from api.graphql.types import Traject, TrajectVerbinding
+from api.graphql.traject import Traject, TrajectVerbinding
 from domain.errors import NotFound, RuleViolation
 from domain.model.trajectory import TrajectoryState
 from domain.services import trajectories

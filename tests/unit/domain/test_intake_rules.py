@@ -154,6 +154,8 @@ def _view(
     started: bool = False,
 ) -> ReferralStatusView:
     referral = a_referral(referral_id=REFERRAL_ID, feedback_allowed=feedback)
+    # the view follows the trajectory's consent, which a PATCH may narrow (CONTRACT §9.3)
+    scopes = (ConsentScope.SHARE_WITH_MIM,)
     trajectory = a_trajectory(
         trajectory_id=TRAJECTORY_ID,
         referral_id=REFERRAL_ID,
@@ -161,6 +163,7 @@ def _view(
         reason=reason,
         outcome=outcome,
         start_date=date(2026, 10, 1) if started else None,
+        consent=a_consent(scopes=scopes) if not feedback else None,
     )
     return ReferralStatusView.of(referral, trajectory, an_actor(role))
 
