@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
+from pydantic_core import from_json, to_json
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -13,15 +14,28 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def _json_text(value: Any) -> str:
+    return to_json(value).decode()
+
+
+# JSON columns through pydantic-core both ways: a list page decodes four JSON columns per row.
+JSON_CODEC: Final = {"json_serializer": _json_text, "json_deserializer": from_json}
+
+
 def make_engine(url: str, *, pool_size: int = 40) -> AsyncEngine:
     if not is_sqlite(url):
         # Overflow connections are closed when returned: under load that is a new connection
         # (and its type introspection) per request, so the steady pool holds the concurrency.
         # LIFO reuses the warm connections (prepared statements) before the cold ones.
         return create_async_engine(
-            url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False, pool_use_lifo=True
+            url,
+            pool_size=pool_size,
+            max_overflow=10,
+            pool_pre_ping=False,
+            pool_use_lifo=True,
+            **JSON_CODEC,
         )
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": 30}, **JSON_CODEC)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
