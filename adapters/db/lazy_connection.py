@@ -23,6 +23,13 @@ class LazyConnection:
             self.opened = await self._engine.connect()
         return self.opened
 
+    async def driver(self) -> Any:
+        """The raw driver connection (asyncpg on PostgreSQL) for a hot-path statement. Outside
+        a transaction SQLAlchemy began, a statement sent here runs in autocommit: right for
+        single reads and for one-statement writes (adapters.db.write_statement)."""
+        raw = await (await self.connection()).get_raw_connection()
+        return raw.driver_connection
+
     async def execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]:
         return await (await self.connection()).execute(statement, parameters)
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from adapters.db.driver_reads import newest_counted_visit
 from adapters.db.lazy_connection import LazyConnection
 from adapters.db.lifecycle_mappers import (
     language_keys,
@@ -199,6 +200,10 @@ class SqlVisitRepository:
         return [visit_from_row(row) for row in rows]
 
     async def newest_counted_on(self, trajectory_id: str, *, on_or_before: str) -> str | None:
+        if self._conn.dialect.name == "postgresql":
+            day = date.fromisoformat(on_or_before)
+            newest = await newest_counted_visit(self._conn, UUID(trajectory_id), day)
+            return None if newest is None else newest.isoformat()
         v = visit_t
         query = sa.select(sa.func.max(v.c.visit_date)).where(
             v.c.trajectory_id == UUID(trajectory_id),

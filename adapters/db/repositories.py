@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.db import driver_reads
 from adapters.db.lazy_connection import LazyConnection
 from adapters.db.mappers import (
     referral_from_row,
@@ -132,17 +133,33 @@ class SqlTrajectoryRepository:
         self._conn, self._tracked = conn, tracked
 
     async def get(self, trajectory_id: str) -> Trajectory | None:
+        """Loaded for change, with its referrer's `org` (the feedback event's recipient)."""
         key = uuid_or_none(trajectory_id)
         if key is None:
             return None
-        row = (
-            await self._conn.execute(sa.select(trajectory_t).where(trajectory_t.c.id == key))
-        ).first()
+        if self._conn.dialect.name == "postgresql":
+            found = await driver_reads.trajectory_by_id(self._conn, key)
+        else:
+            found = await self._joined_get(key)
+        if found is None:
+            return None
+        trajectory = found
+        self._tracked.trajectories.append(trajectory)
+        self._tracked.loaded_versions.setdefault(trajectory.id, trajectory.version)
+        return trajectory
+
+    async def _joined_get(self, key: UUID) -> Trajectory | None:
+        referrer = (referral_t.c.org_scheme, referral_t.c.org_value)
+        query = (
+            sa.select(trajectory_t, *referrer)
+            .join(referral_t, referral_t.c.id == trajectory_t.c.referral_id)
+            .where(trajectory_t.c.id == key)
+        )
+        row = (await self._conn.execute(query)).first()
         if row is None:
             return None
         trajectory = trajectory_from_row(row)
-        self._tracked.trajectories.append(trajectory)
-        self._tracked.loaded_versions.setdefault(trajectory.id, trajectory.version)
+        trajectory.referrer_org = f"{row.org_scheme}:{row.org_value}"
         return trajectory
 
     async def many(self, ids: Sequence[str]) -> Sequence[Trajectory]:

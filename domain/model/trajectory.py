@@ -120,6 +120,7 @@ class Trajectory:
     closed_date: date | None = None
     anonymised_at: datetime | None = None
     visit_counts: VisitCounts = field(default_factory=VisitCounts)
+    referrer_org: str | None = None  # the referrer's `org` code, loaded with the trajectory
     pending_events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     @property

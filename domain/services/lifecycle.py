@@ -26,7 +26,7 @@ from domain.policy import TRAJECTORY_READERS, Actor, Role, Scope, require
 from domain.ports import Clock, IdGenerator, KeyTaken, StaleVersion, UnitOfWork
 from domain.services.access import trajectory_entry, visible_trajectory, volunteer_entry
 from domain.services.once import Once, Replayed, remember, replay_first
-from domain.views import Page, ReferralStatusView
+from domain.views import Page, referrer_feedback
 from domain.views.lifecycle import TransitionView
 
 TRANSITION_ROLES: Final = frozenset({Role.COORDINATOR, Role.SYSTEM})
@@ -182,23 +182,23 @@ def adjust_running(volunteer: Volunteer, *, running: int, completed: int, at: da
 
 async def _tell_referrer(uow: UnitOfWork, trajectory: Trajectory, actor: Actor) -> None:
     """`nl.mim.verwijzing.teruggekoppeld` only with the mother's feedback consent (R17)."""
-    if not trajectory.consent.allows_feedback:
+    status, reason = referrer_feedback(trajectory)
+    if status is None:
         return
-    found = await uow.referrals.get(trajectory.referral_id)
-    if found is None:
-        return
-    referral, _ = found
-    view = ReferralStatusView.of(referral, trajectory, actor)
-    if view.status is None:
-        return
+    referrer = trajectory.referrer_org
+    if referrer is None:  # a repository that does not load it: read the referral
+        found = await uow.referrals.get(trajectory.referral_id)
+        if found is None:
+            return
+        referrer = found[0].referrer.organisation_id.code
     trajectory.pending_events.append(
         ReferralFeedbackChanged(
-            subject=referral.id,
+            subject=trajectory.referral_id,
             organisation=trajectory.organisation,
             municipality=trajectory.municipality,
-            referrer=referral.referrer.organisation_id.code,
-            status=view.status.value,
-            reason=view.reason,
+            referrer=referrer,
+            status=status.value,
+            reason=reason,
         )
     )
 

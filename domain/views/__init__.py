@@ -59,6 +59,17 @@ class StoredEvent:
     data: dict[str, Any]
 
 
+def referrer_feedback(trajectory: Trajectory) -> tuple[FeedbackStatus | None, str | None]:
+    """The referrer's status and masked reason (CONTRACT §8.3): both null without the
+    mother's feedback consent as it stands now (a PATCH may have narrowed it, §9.3)."""
+    if not trajectory.consent.allows_feedback:
+        return None, None
+    status = trajectory.feedback
+    ending = status in (FeedbackStatus.FINISHED, FeedbackStatus.NOT_STARTED)
+    reason = trajectory.outcome or trajectory.reason if ending else None
+    return status, mask_reason(reason, unmasked=False)
+
+
 @dataclass(frozen=True, slots=True)
 class ReferralStatusView:
     """`VerwijzingStatus`: all a referrer ever sees (CONTRACT §8.3)."""
@@ -74,18 +85,14 @@ class ReferralStatusView:
 
     @classmethod
     def of(cls, referral: Referral, trajectory: Trajectory, actor: Actor) -> ReferralStatusView:
-        # The trajectory's consent, which a PATCH may narrow (§9.3), not the one at receipt.
-        allowed = trajectory.consent.allows_feedback
-        status = trajectory.feedback
-        ending = status in (FeedbackStatus.FINISHED, FeedbackStatus.NOT_STARTED)
-        reason = trajectory.outcome or trajectory.reason if ending else None
+        status, reason = referrer_feedback(trajectory)
         return cls(
             id=referral.id,
             reference=referral.referrer.reference,
             received_at=referral.received_at,
-            feedback_allowed=allowed,
-            status=status if allowed else None,
-            reason=mask_reason(reason, unmasked=False) if allowed else None,
+            feedback_allowed=trajectory.consent.allows_feedback,
+            status=status,
+            reason=reason,
             status_changed_on=trajectory.feedback_changed_on,
             trajectory_id=trajectory.id if actor.is_host else None,
         )
