@@ -1,4 +1,4 @@
-"""`make bench`: intake (service vs. bare FastAPI) and trajectory list (TECH-NOTES §12).
+"""`make bench`: intake, trajectory list and two writes, against bare FastAPI (TECH-NOTES §12).
 
 Each scenario gets its own durable throwaway PostgreSQL; servers pinned to one core, wrk to
 another; 2 s warm-up each, then alternating repeats. Any non-2xx, socket error or unexpected
@@ -9,17 +9,31 @@ bench/out/latest.md; server logs go to bench/out/.
 - list: GET /v1/trajecten?limit=50 as a coordinator of `mim-demo`, the first page and a page
   whose cursor points ~500,000 rows deep, after seeding 1,000,000 trajectories by COPY
   (bench/seed_trajectories.py); 1 and 4 connections. Each request writes 50 audit lines.
+- transition: POST /v1/trajecten/{id}/overgangen `aangemeld` -> `intake` as a coordinator of
+  `mim-demo`, every request on another trajectory (200,000 seeded in `aangemeld`, on top of
+  100,000 in mixed states; bench/write.lua takes the ids from a file), 32 connections,
+  alternating with the bare intake reference of the same run; one `trajectory_transition`
+  row per request.
+- visit: POST /v1/trajecten/{id}/huisbezoeken in `uitvoering`, round-robin over 20,000
+  trajectories with an existing volunteer (seeded with their `volunteer` rows), likewise; one
+  `visit` row per request. A lost optimistic-lock race is retried once by the service, then
+  409: any non-2xx fails the run.
 
-    .venv/bin/python bench/run.py [--scenarios intake,list] [--apps reference service]
-        [--repeats 3] [--duration 10] [--rows 1000000] [--deep 500000] [--list-connections 1 4]
-        [--list-profile]
+    .venv/bin/python bench/run.py [--scenarios intake,list,transition,visit]
+        [--apps reference service] [--repeats 3] [--duration 10] [--rows 1000000]
+        [--deep 500000] [--list-connections 1 4] [--list-profile] [--transition-rows 200000]
+        [--visit-rows 20000] [--write-base-rows 100000] [--write-profile]
 
 The list report ends with EXPLAIN ANALYZE of the repository's page query (bench/explain_page.py)
 and, with --list-profile, in-process section timings per request (bench/profile_list.py).
+The write reports add server and PostgreSQL CPU per request (from /proc), a check after the
+runs that every row is as posted and moved its trajectory, and, with --write-profile,
+statements, round trips and section timings per request (bench/profile_writes.py).
 """
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import platform
@@ -36,7 +50,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -63,6 +77,7 @@ class App:
     env: dict[str, str]
     port: int = 0
     token: str = "-"  # the reference app ignores it
+    pid: int = 0  # the uvicorn process (taskset execs it)
     logname: str = ""  # bench/out/<logname>.log; the name when empty
 
     @property
@@ -78,6 +93,8 @@ class Run:  # the BENCH line printed by done() in bench/intake.lua
     p99_ms: float
     non2xx: float
     socket_errors: float
+    server_cpu_ms: float = 0.0  # per request, from /proc (write scenarios)
+    pg_cpu_ms: float = 0.0
 
 
 def log(msg: str) -> None:
@@ -137,6 +154,7 @@ def start_server(app: App, stack: contextlib.ExitStack) -> None:
         cmd, cwd=ROOT, env=app.env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
     )
     stack.callback(stop_process, proc)
+    app.pid = proc.pid
     wait_ready(app, proc)
 
 
@@ -543,6 +561,43 @@ class IdCursor:
             self.offset %= len(self.ids)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far, from /proc/<pid>/stat; 0 once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name: state, ppid, ...
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu(pg: dict[str, str]) -> float:
+    """CPU of the cluster's postmaster and its children (backends, WAL writer, ...) so far.
+    A backend that exits between two readings takes its CPU with it (the pools keep theirs)."""
+    postmaster = int((Path(pg["MIM_PG_DIR"]) / "data/postmaster.pid").read_text().split()[0])
+    total = cpu_seconds(postmaster)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == postmaster:
+            total += cpu_seconds(int(entry.name))
+    return total
+
+
+def with_cpu(app: App, pg: dict[str, str], measure: Callable[[], Run]) -> Run:
+    """`measure()` with the server's and PostgreSQL's CPU per completed request added."""
+    server, database = cpu_seconds(app.pid), postgres_cpu(pg)
+    run = measure()
+    run.server_cpu_ms = 1000 * (cpu_seconds(app.pid) - server) / run.requests
+    run.pg_cpu_ms = 1000 * (postgres_cpu(pg) - database) / run.requests
+    log(f"{app.name}: server CPU {run.server_cpu_ms:.2f} ms/req, PG {run.pg_cpu_ms:.2f} ms/req")
+    return run
+
+
 def write_scenario(name: str) -> WriteScenario:
     today = datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()
     if name == "transition":
@@ -747,8 +802,9 @@ def write_table(
         f"{CONNECTIONS} connections, {repeats} x {seconds} s per app, alternating with the bare "
         f"FastAPI intake (bench/reference_app.py) of the same run; durable PostgreSQL. {meta}.",
         "",
-        "| app | req/s median (min-max) | p50 ms | p99 ms | non-2xx |",
-        "|---|---|---|---|---|",
+        "| app | req/s median (min-max) | p50 ms | p99 ms | non-2xx "
+        "| server CPU ms/req | PostgreSQL CPU ms/req |",
+        "|---|---|---|---|---|---|---|",
     ]
     labels = {"reference": "reference (bare intake)", "service": f"service ({scenario.name})"}
     for name, runs in results.items():
@@ -756,17 +812,25 @@ def write_table(
         p50 = statistics.median(r.p50_ms for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
         non2xx = sum(r.non2xx for r in runs)
+        server = statistics.median(r.server_cpu_ms for r in runs)
+        database = statistics.median(r.pg_cpu_ms for r in runs)
         lines.append(
             f"| {labels[name]} | {statistics.median(rps):,.0f} ({min(rps):,.0f}-{max(rps):,.0f}) "
-            f"| {p50:.1f} | {p99:.1f} | {non2xx:.0f} |"
+            f"| {p50:.1f} | {p99:.1f} | {non2xx:.0f} | {server:.2f} | {database:.2f} |"
         )
     if {"service", "reference"} <= results.keys():
         reference, service = (statistics.median(r.rps for r in results[n]) for n in APP_NAMES)
         ratio = service / reference
         verdict = "met" if ratio >= TARGET_RATIO else "MISSED"
+        cpu_ref, cpu_service = (
+            statistics.median(r.server_cpu_ms for r in results[n]) for n in APP_NAMES
+        )
         lines += [
             "",
-            f"Throughput service / reference: **{ratio:.2f}** (target ≥ {TARGET_RATIO}: {verdict})",
+            f"Throughput service / reference: **{ratio:.2f}** "
+            f"(target ≥ {TARGET_RATIO}: {verdict}). Server CPU per request, reference / "
+            f"service: {cpu_ref / cpu_service:.2f} (about what the ratio would be with the "
+            "server's core to itself; medians, from /proc).",
         ]
     return "\n".join(lines) + "\n"
 
@@ -794,12 +858,35 @@ def bench_write(name: str, args: argparse.Namespace, stack: contextlib.ExitStack
     ids_file.write_text("\n".join(ids) + "\n")
     cursor = IdCursor(ids, scenario.mode)
     apps = make_apps(args.apps, pg, str(work / "data"))
-    for app in apps:
-        app.logname = f"{app.name}-{name}"
     before = write_state(pg, scenario)
+    with contextlib.ExitStack() as servers:  # stopped before the checks and the profile
+        files = (intake_body, body, ids_file)
+        results = measure_writes(apps, pg, scenario, files, cursor, args, servers)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    meta = f"{versions(pg)}, load average {load} at the end"
+    report = write_table(scenario, results, meta, seeded, args.duration)
+    if "service" in args.apps:
+        report += "\n" + check_written(scenario, before, write_state(pg, scenario)) + "\n"
+        if args.write_profile:  # in-process, alone on the database
+            report += "\n" + profile_write(scenario, pg, work)
+    return report
+
+
+def measure_writes(
+    apps: list[App],
+    pg: dict[str, str],
+    scenario: WriteScenario,
+    files: tuple[Path, Path, Path],
+    cursor: IdCursor,
+    args: argparse.Namespace,
+    servers: contextlib.ExitStack,
+) -> dict[str, list[Run]]:
+    """Starts the apps, warms them up, then alternates them `args.repeats` times."""
+    intake_body, body, ids_file = files
     rps = MAX_EXPECTED_RPS
     for app in apps:
-        start_server(app, stack)
+        app.logname = f"{app.name}-{scenario.name}"
+        start_server(app, servers)
         if app.name == "reference":
             measured(app, pg, intake_body, 2)  # warm-up, discarded
             continue
@@ -810,19 +897,16 @@ def bench_write(name: str, args: argparse.Namespace, stack: contextlib.ExitStack
     for _ in range(args.repeats):
         for app in apps:
             if app.name == "reference":
-                run = measured(app, pg, intake_body, args.duration)
+                measure = functools.partial(measured, app, pg, intake_body, args.duration)
+                run = with_cpu(app, pg, measure)
             else:
-                run = measured_write(
-                    app, pg, scenario, (body, ids_file), cursor, args.duration, rps
+                measure = functools.partial(
+                    measured_write, app, pg, scenario, (body, ids_file), cursor, args.duration, rps
                 )
+                run = with_cpu(app, pg, measure)
                 rps = max([run.rps, *(r.rps for r in results["service"])])
             results[app.name].append(run)
-    report = write_table(scenario, results, versions(pg), seeded, args.duration)
-    if "service" in args.apps:
-        report += "\n" + check_written(scenario, before, write_state(pg, scenario)) + "\n"
-        if args.write_profile:  # in-process, after the runs: the uvicorn server is idle
-            report += "\n" + profile_write(scenario, pg, work)
-    return report
+    return results
 
 
 def profile_write(scenario: WriteScenario, pg: dict[str, str], work: Path) -> str:
@@ -831,7 +915,7 @@ def profile_write(scenario: WriteScenario, pg: dict[str, str], work: Path) -> st
     env |= {"DATABASE_URL": pg["DATABASE_URL"], "MIM_DATA_DIR": str(work / "data")}
     env |= {"MIM_DEMO_DATA": "uit", "MIM_RATE_LIMIT": "0", "MIM_SCHEDULER": "aan"}
     cmd = [*SERVER_CPU, str(BIN / "python"), str(ROOT / "bench/profile_writes.py")]
-    done = sh([*cmd, "--scenario", scenario.name, "--org", WRITE_ORG], env)
+    done = sh([*cmd, "--scenario", scenario.name, "--org", WRITE_ORG, "--round-trips"], env)
     if done.returncode != 0:
         raise BenchError(f"bench/profile_writes.py failed:\n{done.stdout}{done.stderr}")
     return done.stdout

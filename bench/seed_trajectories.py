@@ -1,4 +1,4 @@
-"""Seeds N trajectories, each with its referral, by COPY (asyncpg) for the list benchmark.
+"""Seeds N trajectories, each with its referral, by COPY (asyncpg) for the list and write benches.
 
     DATABASE_URL=postgresql+asyncpg://... .venv/bin/python bench/seed_trajectories.py [--count N]
 
