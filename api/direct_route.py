@@ -11,7 +11,9 @@ exactly as on the routed path.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -21,10 +23,29 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def direct_route(endpoint: Endpoint) -> ASGIApp:
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """What the metrics read of a matched route (api.middleware.route_template)."""
+
+    path_format: str
+
+
+def direct_route(
+    endpoint: Endpoint, *, template: str | None = None, pattern: re.Pattern[str] | None = None
+) -> ASGIApp:
+    """`template` and `pattern` for a path with parameters (`/v1/trajecten/{traject_id}/…`):
+    the pattern's named groups become `path_params`, the template the metrics label."""
+    route = _Template(template) if template is not None else None
+
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        # Routing would set these; the metrics label the request by its (literal) path.
-        scope["endpoint"], scope["path_params"] = endpoint, {}
+        # Routing would set these; the metrics label the request by its template or path.
+        params: dict[str, str] = {}
+        if pattern is not None:
+            found = pattern.fullmatch(scope["path"])
+            params = found.groupdict() if found else {}
+        scope["endpoint"], scope["path_params"] = endpoint, params
+        if route is not None:
+            scope["route"] = route
         request = Request(scope, receive, send)
         try:
             response = await endpoint(request)

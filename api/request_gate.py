@@ -11,7 +11,8 @@ a body keep FastAPI's order, which authenticates before it validates query param
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -38,9 +39,11 @@ class RequestGate:
         verifier: TokenVerifier,
         served: Callable[[str, str], bool],
         direct: Mapping[tuple[str, str], ASGIApp] | None = None,
+        direct_patterns: Sequence[tuple[str, re.Pattern[str], ASGIApp]] = (),
     ) -> None:
         self.app, self.verifier, self.served = app, verifier, served
         self.direct = dict(direct or {})
+        self.direct_patterns = tuple(direct_patterns)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -66,7 +69,16 @@ class RequestGate:
         if refusal is not None:
             await _refuse(scope, send, *refusal)
             return
-        await self.direct.get((method, path), self.app)(scope, receive, send)
+        await self._target(method, path)(scope, receive, send)
+
+    def _target(self, method: str, path: str) -> ASGIApp:
+        direct = self.direct.get((method, path))
+        if direct is not None:
+            return direct
+        for wanted, pattern, app in self.direct_patterns:
+            if wanted == method and pattern.fullmatch(path):
+                return app
+        return self.app
 
 
 def _refusal(scope: Scope, headers: dict[bytes, str]) -> tuple[DomainError | str, int] | None:

@@ -19,6 +19,7 @@ from adapters.db.lifecycle_mappers import (
     visit_from_row,
     visit_row,
     volunteer_from_row,
+    volunteer_row,
 )
 from adapters.db.repositories import Tracked, uuid_or_none
 from adapters.db.tables import (
@@ -67,6 +68,7 @@ class SqlVolunteerRepository:
         volunteer = volunteer_from_row(row)
         self._tracked.volunteers.append(volunteer)
         self._tracked.loaded_versions.setdefault(volunteer.id, volunteer.version)
+        self._tracked.loaded_rows.setdefault(volunteer.id, volunteer_row(volunteer))
         return volunteer
 
     async def many(self, ids: Sequence[str]) -> Sequence[Volunteer]:

@@ -55,6 +55,9 @@ class Tracked:
         self.trajectories: list[Trajectory] = []
         self.new_referral: tuple[Referral, Trajectory] | None = None
         self.loaded_versions: dict[str, int] = {}  # trajectory and volunteer ids
+        # Their rows as read: a write-back sets only the columns that changed, so PostgreSQL
+        # can keep the tuple on its page without touching the indexes (a HOT update).
+        self.loaded_rows: dict[str, dict[str, Any]] = {}
         self.volunteers: list[Volunteer] = []
         self.new_volunteers: list[Volunteer] = []
         self.inserts: list[tuple[sa.Table, dict[str, Any]]] = []  # append-only records
@@ -146,6 +149,7 @@ class SqlTrajectoryRepository:
         trajectory = found
         self._tracked.trajectories.append(trajectory)
         self._tracked.loaded_versions.setdefault(trajectory.id, trajectory.version)
+        self._tracked.loaded_rows.setdefault(trajectory.id, trajectory_row(trajectory))
         return trajectory
 
     async def _joined_get(self, key: UUID) -> Trajectory | None:

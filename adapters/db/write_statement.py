@@ -46,17 +46,24 @@ class WriteSet:
 
 
 def changed_aggregates(tracked: Tracked) -> list[tuple[sa.Table, dict[str, Any], int]]:
-    """Each aggregate whose version moved since it was read: (table, row, version read)."""
-    seen = tracked.loaded_versions
+    """Each aggregate whose version moved since it was read: (table, the `id` and the
+    columns that changed, version read)."""
+    seen, rows = tracked.loaded_versions, tracked.loaded_rows
+    current: list[tuple[sa.Table, str, dict[str, Any]]] = [
+        (trajectory_t, t.id, trajectory_row(t))
+        for t in {t.id: t for t in tracked.trajectories}.values()
+        if seen.get(t.id) not in (None, t.version)
+    ]
+    current += [
+        (volunteer_t, v.id, volunteer_row(v))
+        for v in tracked.volunteers
+        if seen.get(v.id) not in (None, v.version)
+    ]
     changed = []
-    for trajectory in {t.id: t for t in tracked.trajectories}.values():
-        loaded = seen.get(trajectory.id)
-        if loaded is not None and loaded != trajectory.version:
-            changed.append((trajectory_t, trajectory_row(trajectory), loaded))
-    for volunteer in tracked.volunteers:
-        loaded = seen.get(volunteer.id)
-        if loaded is not None and loaded != volunteer.version:
-            changed.append((volunteer_t, volunteer_row(volunteer), loaded))
+    for table, key, row in current:
+        before = rows.get(key, {})
+        delta = {k: v for k, v in row.items() if k == "id" or k not in before or before[k] != v}
+        changed.append((table, delta, seen[key]))
     return changed
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.deps import PortsDep, parse_id
+from api.deps import PortsDep, parse_id, ports_of
 from api.rest.common import (
     json_body,
     json_media,
@@ -137,3 +137,9 @@ async def list_match_suggestions(
         parse_id(traject_id), limit=limit, uow=ports.uow(), clock=ports.clock, actor=ports.actor
     )
     return json_response(matchvoorstellen_wire(view))
+
+
+async def post_transition_direct(request: Request) -> Response:
+    """`post_transition` served straight from the request gate (api.direct_route)."""
+    ports = await ports_of(request)
+    return await post_transition(request.path_params["traject_id"], request, ports)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.deps import PortsDep, parse_id
+from api.deps import PortsDep, parse_id, ports_of
 from api.rest.common import (
     json_body,
     json_media,
@@ -136,3 +136,9 @@ async def post_correction(
         ),
     )
     return await answer(outcome, render_visit)
+
+
+async def post_visit_direct(request: Request) -> Response:
+    """`post_visit` served straight from the request gate (api.direct_route)."""
+    ports = await ports_of(request)
+    return await post_visit(request.path_params["traject_id"], request, ports)

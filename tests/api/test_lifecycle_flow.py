@@ -108,3 +108,26 @@ async def test_no_event_of_the_lifecycle_carries_personal_data(
         "1094",
     ):
         assert personal not in text
+
+
+async def test_writes_served_from_the_gate_keep_their_route_label_and_problems(
+    backend: str, client: httpx.AsyncClient, auth: Auth
+) -> None:
+    trajectory_id = await trajectory_in(client, auth, "aangemeld")
+    refused = await client.post(
+        f"/v1/trajecten/{trajectory_id}/overgangen",
+        json={"naar": "afgesloten", "uitkomst": "overig"},
+        headers=auth("coordinator"),
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "ongeldige-overgang")
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.headers["api-version"] == "1.0.0"
+    unknown = await client.post(
+        "/v1/trajecten/geen-uuid/huisbezoeken", json={}, headers=auth("coordinator")
+    )
+    assert unknown.status_code == 404
+    metrics = (await client.get("/v1/metrics")).text
+    assert (
+        'mim_http_requests_total{methode="POST",route="/v1/trajecten/{traject_id}/overgangen",'
+        'status="409"} 1'
+    ) in metrics
