@@ -66,7 +66,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine  # noqa:
 
 import adapters.auth.jose_verifier as jose_verifier  # noqa: E402
 import adapters.db.lazy_connection as lazy_connection  # noqa: E402
-import adapters.db.lifecycle_repositories as lifecycle_repositories  # noqa: E402
 import adapters.db.repositories as repositories  # noqa: E402
 import adapters.db.sealer as sealer  # noqa: E402
 import adapters.db.uow as uow  # noqa: E402
@@ -159,7 +158,7 @@ SCENARIOS = {
             ("use case visits.record", 2),
             ("pool checkout (first statement)", 3),
             ("SqlTrajectoryRepository.get (SELECT + mapping)", 3),
-            ("SqlVisitRepository.newest_counted_on (SELECT max)", 3),
+            ("SqlTrajectoryRepository.get_with_newest_visit (one SELECT + mapping)", 3),
             *COMMIT,
             *RESPONSE,
         ],
@@ -337,7 +336,7 @@ def instrument_sections(t: Timers, scenario: Scenario) -> list[str]:
                 (model_lifecycle, "transition", "sync"),
             ]
             if transition
-            else [(lifecycle_repositories.SqlVisitRepository, "newest_counted_on", "async")]
+            else [(repositories.SqlTrajectoryRepository, "get_with_newest_visit", "async")]
         ),
         (uow.SqlUnitOfWork, "commit", "async"),
         (uow, "write_set", "sync"),

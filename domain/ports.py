@@ -77,6 +77,12 @@ class TrajectoryRepository(Protocol):
         self, selection: TrajectoryFilter, *, after: tuple[datetime, str] | None, limit: int
     ) -> Sequence[Trajectory]: ...
 
+    async def get_with_newest_visit(
+        self, trajectory_id: str, *, on: date
+    ) -> tuple[Trajectory, date | None] | None:
+        """`get`, and the date of its newest counted visit on or before `on`, in one read."""
+        ...
+
     async def at_age_limit(self, on: date, *, limit: int) -> Sequence[tuple[str, str]]:
         """(id, organisation) of trajectories in kennismaking, uitvoering or a pause other
         than `meldcode` whose child is 24 months old on `on` or earlier."""
@@ -136,10 +142,6 @@ class VisitRepository(Protocol):
         self, selection: VisitFilter, *, after: tuple[str, str, str] | None, limit: int
     ) -> Sequence[Visit]:
         """By `datum` desc, then `vastgelegdOp` desc, then id (CONTRACT §5.4)."""
-        ...
-
-    async def newest_counted_on(self, trajectory_id: str, *, on_or_before: str) -> str | None:
-        """The date (ISO) of the newest counted visit on or before a date, if any."""
         ...
 
     async def current_for_trajectories(

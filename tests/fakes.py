@@ -271,16 +271,6 @@ class FakeVisitRepository:
         found.sort(key=key, reverse=True)
         return found[:limit]
 
-    async def newest_counted_on(self, trajectory_id: str, *, on_or_before: str) -> str | None:
-        days = [
-            v.details.on.isoformat()
-            for v in self._session.rows().visits.values()
-            if v.trajectory_id == trajectory_id
-            and v.counted
-            and v.details.on.isoformat() <= on_or_before
-        ]
-        return max(days, default=None)
-
     async def current_for_trajectories(
         self, trajectory_ids: Sequence[str], *, volunteer_id: str | None, limit_each: int
     ) -> Sequence[Visit]:
@@ -356,6 +346,19 @@ class FakeTrajectoryRepository:
             found = [t for t in found if (t.created_at, t.id) < after]
         found.sort(key=lambda t: (t.created_at, t.id), reverse=True)
         return found[:limit]
+
+    async def get_with_newest_visit(
+        self, trajectory_id: str, *, on: date
+    ) -> tuple[Trajectory, date | None] | None:
+        trajectory = await self.get(trajectory_id)
+        if trajectory is None:
+            return None
+        days = [
+            v.details.on
+            for v in self._session.rows().visits.values()
+            if v.trajectory_id == trajectory_id and v.counted and v.details.on <= on
+        ]
+        return trajectory, max(days, default=None)
 
     async def at_age_limit(self, on: date, *, limit: int) -> Sequence[tuple[str, str]]:
         states = {TrajectoryState.INTRODUCTION, TrajectoryState.EXECUTION, TrajectoryState.PAUSED}

@@ -49,20 +49,30 @@ class _Record:
 async def trajectory_by_id(conn: LazyConnection, key: UUID) -> Trajectory | None:
     driver = await conn.driver()
     record = await driver.fetchrow(TRAJECTORY_BY_ID, key)
-    if record is None:
-        return None
+    return None if record is None else _trajectory(record)
+
+
+def _trajectory(record: Any) -> Trajectory:
     trajectory = trajectory_from_row(_Record(record))
     trajectory.referrer_org = f"{record['referrer_scheme']}:{record['referrer_value']}"
     return trajectory
 
 
 NEWEST_COUNTED_VISIT: Final = (
-    'SELECT max("visit_date") FROM "visit" WHERE "trajectory_id" = $1 AND "visit_date" <= $2 '
-    'AND "kind" = \'huisbezoek\' AND "replaced_by" IS NULL AND NOT "void"'
+    'SELECT max(v."visit_date") FROM "visit" AS v WHERE v."trajectory_id" = $1 '
+    'AND v."visit_date" <= $2 AND v."kind" = \'huisbezoek\' '
+    'AND v."replaced_by" IS NULL AND NOT v."void"'
+)
+# A visit's two reads in one statement: the trajectory, and its newest counted visit on or
+# before the new one's date (for the `langer-dan-maand-geleden` warning).
+_NEWEST_OF_T: Final = NEWEST_COUNTED_VISIT.replace("$1", 't."id"')
+TRAJECTORY_WITH_NEWEST_VISIT: Final = TRAJECTORY_BY_ID.replace(
+    " FROM ", f', ({_NEWEST_OF_T}) AS "newest_visit" FROM ', 1
 )
 
 
-async def newest_counted_visit(conn: LazyConnection, trajectory: UUID, on: date) -> date | None:
-    """The date of the newest counted visit on or before `on` (CONTRACT §10)."""
-    found: date | None = await (await conn.driver()).fetchval(NEWEST_COUNTED_VISIT, trajectory, on)
-    return found
+async def trajectory_with_newest_visit(
+    conn: LazyConnection, key: UUID, on: date
+) -> tuple[Trajectory, date | None] | None:
+    record = await (await conn.driver()).fetchrow(TRAJECTORY_WITH_NEWEST_VISIT, key, on)
+    return None if record is None else (_trajectory(record), record["newest_visit"])

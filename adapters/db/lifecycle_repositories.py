@@ -8,7 +8,6 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from adapters.db.driver_reads import newest_counted_visit
 from adapters.db.lazy_connection import LazyConnection
 from adapters.db.lifecycle_mappers import (
     language_keys,
@@ -30,7 +29,7 @@ from adapters.db.tables import (
     table_of,
 )
 from domain.model.history import TransitionRecord
-from domain.model.visit import Visit, VisitKind
+from domain.model.visit import Visit
 from domain.model.volunteer import (
     SUPERVISION_INTERVAL_DAYS,
     Supervision,
@@ -158,13 +157,6 @@ class SqlTransitionLog:
         return [transition_from_row(row) for row in (await self._conn.execute(query)).all()]
 
 
-def counted() -> sa.ColumnElement[bool]:
-    v = visit_t
-    return sa.and_(
-        v.c.kind == VisitKind.HOME_VISIT.value, v.c.replaced_by.is_(None), sa.not_(v.c.void)
-    )
-
-
 class SqlVisitRepository:
     def __init__(self, conn: LazyConnection, tracked: Tracked) -> None:
         self._conn, self._tracked = conn, tracked
@@ -200,20 +192,6 @@ class SqlVisitRepository:
         query = query.order_by(v.c.visit_date.desc(), v.c.recorded_at.desc(), v.c.id.desc())
         rows = (await self._conn.execute(query.limit(limit))).all()
         return [visit_from_row(row) for row in rows]
-
-    async def newest_counted_on(self, trajectory_id: str, *, on_or_before: str) -> str | None:
-        if self._conn.dialect.name == "postgresql":
-            day = date.fromisoformat(on_or_before)
-            newest = await newest_counted_visit(self._conn, UUID(trajectory_id), day)
-            return None if newest is None else newest.isoformat()
-        v = visit_t
-        query = sa.select(sa.func.max(v.c.visit_date)).where(
-            v.c.trajectory_id == UUID(trajectory_id),
-            v.c.visit_date <= date.fromisoformat(on_or_before),
-            counted(),
-        )
-        found = (await self._conn.execute(query)).scalar()
-        return None if found is None else found.isoformat()
 
     async def current_for_trajectories(
         self, trajectory_ids: Sequence[str], *, volunteer_id: str | None, limit_each: int

@@ -19,7 +19,7 @@ from adapters.db.mappers import (
     trajectory_from_row,
     trajectory_row,
 )
-from adapters.db.tables import ReferralRow, TrajectoryRow, table_of
+from adapters.db.tables import ReferralRow, TrajectoryRow, VisitRow, table_of
 from domain.model.referral import Referral
 from domain.model.trajectory import ACTIVE, Trajectory, TrajectoryState
 from domain.model.volunteer import Volunteer
@@ -27,6 +27,7 @@ from domain.views import TrajectoryFilter
 
 referral_t = table_of(ReferralRow)
 trajectory_t = table_of(TrajectoryRow)
+visit_t = table_of(VisitRow)
 
 
 # Built once: constructing statements per request costs more than executing them.
@@ -144,13 +145,35 @@ class SqlTrajectoryRepository:
             found = await driver_reads.trajectory_by_id(self._conn, key)
         else:
             found = await self._joined_get(key)
-        if found is None:
-            return None
-        trajectory = found
+        return None if found is None else self._track(found)
+
+    def _track(self, trajectory: Trajectory) -> Trajectory:
         self._tracked.trajectories.append(trajectory)
         self._tracked.loaded_versions.setdefault(trajectory.id, trajectory.version)
         self._tracked.loaded_rows.setdefault(trajectory.id, trajectory_row(trajectory))
         return trajectory
+
+    async def get_with_newest_visit(
+        self, trajectory_id: str, *, on: date
+    ) -> tuple[Trajectory, date | None] | None:
+        key = uuid_or_none(trajectory_id)
+        if key is None:
+            return None
+        if self._conn.dialect.name == "postgresql":
+            found = await driver_reads.trajectory_with_newest_visit(self._conn, key, on)
+            return None if found is None else (self._track(found[0]), found[1])
+        trajectory = await self.get(trajectory_id)
+        if trajectory is None:
+            return None
+        v = visit_t
+        newest = sa.select(sa.func.max(v.c.visit_date)).where(
+            v.c.trajectory_id == key,
+            v.c.visit_date <= on,
+            v.c.kind == "huisbezoek",
+            v.c.replaced_by.is_(None),
+            sa.not_(v.c.void),
+        )
+        return trajectory, (await self._conn.execute(newest)).scalar()
 
     async def _joined_get(self, key: UUID) -> Trajectory | None:
         referrer = (referral_t.c.org_scheme, referral_t.c.org_value)

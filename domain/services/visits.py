@@ -26,7 +26,7 @@ from domain.model.visit import (
 from domain.model.volunteer import VolunteerStatus
 from domain.policy import TRAJECTORY_READERS, Actor, Role, Scope, require
 from domain.ports import Clock, IdGenerator, UnitOfWork
-from domain.services.access import trajectory_entry, visible_trajectory
+from domain.services.access import sees, trajectory_entry, visible_trajectory
 from domain.services.lifecycle import with_one_retry
 from domain.services.once import Once, Replayed, remember, replay_first
 from domain.views import Page
@@ -80,16 +80,16 @@ async def _record_once(
         replayed = await replay_first(once, uow)
         if replayed is not None:
             return replayed
-        trajectory = await visible_trajectory(uow, cmd.trajectory_id, actor)
+        found = await uow.trajectories.get_with_newest_visit(cmd.trajectory_id, on=cmd.details.on)
+        if found is None or not sees(found[0], actor):
+            raise NotFound("Traject niet gevonden.")
+        trajectory, previous = found
         if trajectory.state not in VISIT_PHASES or trajectory.phase is None:
             raise InvalidState("Huisbezoeken alleen in kennismaking, uitvoering of afsluiting.")
         volunteer_id = await _visiting_volunteer(uow, cmd, trajectory, actor)
         problems = date_problems(cmd.details, trajectory=trajectory, today=local_date(now))
         if problems:
             raise RuleViolation(problems)
-        previous = await uow.visits.newest_counted_on(
-            trajectory.id, on_or_before=cmd.details.on.isoformat()
-        )
         visit = _new_visit(trajectory, cmd.details, ids=ids, actor=actor, at=now)
         visit.volunteer_id = volunteer_id
         uow.visits.add(visit)
@@ -105,8 +105,7 @@ async def _record_once(
             )
         )
         uow.audit.record(_entry(trajectory, AuditAction.CREATE, visit.id, Scope.VISITS_RECORD))
-        from_date = None if previous is None else datetime.fromisoformat(previous).date()
-        view = VisitView(visit, warnings_for(cmd.details, previous_on=from_date))
+        view = VisitView(visit, warnings_for(cmd.details, previous_on=previous))
         remember(once, uow, view)
         await uow.commit()
     return view
