@@ -46,16 +46,21 @@ class _Record:
             self.__dict__[key] = value
 
 
-async def trajectory_by_id(conn: LazyConnection, key: UUID) -> Trajectory | None:
+Loaded = tuple[Trajectory, dict[str, Any]]
+
+
+async def trajectory_by_id(conn: LazyConnection, key: UUID) -> Loaded | None:
+    """The trajectory and its row as read (column -> value), for the write-back's diff."""
     driver = await conn.driver()
     record = await driver.fetchrow(TRAJECTORY_BY_ID, key)
     return None if record is None else _trajectory(record)
 
 
-def _trajectory(record: Any) -> Trajectory:
-    trajectory = trajectory_from_row(_Record(record))
+def _trajectory(record: Any) -> Loaded:
+    row = _Record(record)
+    trajectory = trajectory_from_row(row)
     trajectory.referrer_org = f"{record['referrer_scheme']}:{record['referrer_value']}"
-    return trajectory
+    return trajectory, row.__dict__
 
 
 NEWEST_COUNTED_VISIT: Final = (
@@ -73,6 +78,6 @@ TRAJECTORY_WITH_NEWEST_VISIT: Final = TRAJECTORY_BY_ID.replace(
 
 async def trajectory_with_newest_visit(
     conn: LazyConnection, key: UUID, on: date
-) -> tuple[Trajectory, date | None] | None:
+) -> tuple[Loaded, date | None] | None:
     record = await (await conn.driver()).fetchrow(TRAJECTORY_WITH_NEWEST_VISIT, key, on)
     return None if record is None else (_trajectory(record), record["newest_visit"])

@@ -142,15 +142,16 @@ class SqlTrajectoryRepository:
         if key is None:
             return None
         if self._conn.dialect.name == "postgresql":
-            found = await driver_reads.trajectory_by_id(self._conn, key)
-        else:
-            found = await self._joined_get(key)
-        return None if found is None else self._track(found)
+            loaded = await driver_reads.trajectory_by_id(self._conn, key)
+            return None if loaded is None else self._track(*loaded)
+        found = await self._joined_get(key)
+        return None if found is None else self._track(found, trajectory_row(found))
 
-    def _track(self, trajectory: Trajectory) -> Trajectory:
+    def _track(self, trajectory: Trajectory, row: dict[str, Any]) -> Trajectory:
+        """`row`: the trajectory as read, by column (the write-back sets what differs)."""
         self._tracked.trajectories.append(trajectory)
         self._tracked.loaded_versions.setdefault(trajectory.id, trajectory.version)
-        self._tracked.loaded_rows.setdefault(trajectory.id, trajectory_row(trajectory))
+        self._tracked.loaded_rows.setdefault(trajectory.id, row)
         return trajectory
 
     async def get_with_newest_visit(
@@ -161,19 +162,22 @@ class SqlTrajectoryRepository:
             return None
         if self._conn.dialect.name == "postgresql":
             found = await driver_reads.trajectory_with_newest_visit(self._conn, key, on)
-            return None if found is None else (self._track(found[0]), found[1])
+            if found is None:
+                return None
+            (loaded, row), newest = found
+            return self._track(loaded, row), newest
         trajectory = await self.get(trajectory_id)
         if trajectory is None:
             return None
         v = visit_t
-        newest = sa.select(sa.func.max(v.c.visit_date)).where(
+        query = sa.select(sa.func.max(v.c.visit_date)).where(
             v.c.trajectory_id == key,
             v.c.visit_date <= on,
             v.c.kind == "huisbezoek",
             v.c.replaced_by.is_(None),
             sa.not_(v.c.void),
         )
-        return trajectory, (await self._conn.execute(newest)).scalar()
+        return trajectory, (await self._conn.execute(query)).scalar()
 
     async def _joined_get(self, key: UUID) -> Trajectory | None:
         referrer = (referral_t.c.org_scheme, referral_t.c.org_value)
