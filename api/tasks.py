@@ -4,7 +4,6 @@ scheduler alike: each run holds its task's database lock."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Final
@@ -12,6 +11,7 @@ from typing import Final
 from sqlalchemy.ext.asyncio import AsyncEngine
 from structlog import get_logger
 
+from adapters.background import BackgroundLoop
 from adapters.db.task_lock import task_lock
 from adapters.db.uow import SqlUnitOfWorkFactory
 from api.metrics import MimMetrics
@@ -48,8 +48,10 @@ def seconds_until(at: time, now: datetime) -> float:
     return max(1.0, (target - local).total_seconds())
 
 
-class Scheduler:
+class Scheduler(BackgroundLoop):
     """Runs `leeftijdsgrens` daily at 01:00 Europe/Amsterdam inside the API process."""
+
+    name = "mim-scheduler"
 
     def __init__(
         self,
@@ -59,23 +61,9 @@ class Scheduler:
         metrics: MimMetrics,
         now: Callable[[], datetime],
     ) -> None:
+        super().__init__()
         self._engine, self._factory, self._metrics, self._now = engine, factory, metrics, now
-        self._task: asyncio.Task[None] | None = None
         self._log = get_logger("mim.taken")
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="mim-scheduler")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def _run(self) -> None:
         while True:

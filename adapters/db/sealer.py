@@ -11,13 +11,13 @@ before every feed read and chain verification.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from structlog import get_logger
 
+from adapters.background import BackgroundLoop
 from adapters.db.line_sealing import seal_lines
 
 SEALER_LOCK_KEY: Final = 0x4D494D01  # "MIM" + 1
@@ -56,27 +56,15 @@ async def seal_all(engine: AsyncEngine) -> int:
             return total
 
 
-class Sealer:
+class Sealer(BackgroundLoop):
     """The in-process sealing loop (also the liveness of the in-process scheduler)."""
 
+    name = "mim-sealer"
+
     def __init__(self, engine: AsyncEngine, *, interval: float = SEAL_INTERVAL) -> None:
+        super().__init__()
         self._engine, self._interval = engine, interval
-        self._task: asyncio.Task[None] | None = None
         self._log = get_logger("mim.sealer")
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="mim-sealer")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def _run(self) -> None:
         while True:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
@@ -112,6 +112,15 @@ Email = Annotated[
     matching(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254),
     AfterValidator(_email),
 ]
+
+
+def iso(value: date | datetime | None) -> str | None:
+    """A date as `YYYY-MM-DD`, a time in UTC with `Z` (CONTRACT §1), None as None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
 
 
 def at_least(low: int) -> dict[str, Any]:

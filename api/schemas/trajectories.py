@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.common import iso
 from api.schemas.visits import Huisbezoek, huisbezoek_wire
 from domain.views import TrajectoryView
 from domain.views.expansion import Expansion
@@ -141,14 +142,6 @@ class TrajectLijst(_Wire):
     volgende: str | None
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
 def traject_wire(view: TrajectoryView) -> dict[str, Any]:
     """The JSON object of a Traject, leaving out what `view.hidden` names (CONTRACT §9.2)."""
     hidden = view.hidden
@@ -167,13 +160,13 @@ def traject_wire(view: TrajectoryView) -> dict[str, Any]:
         "moeder": {"roepnaam": view.mother_first_name, "achternaam": view.mother_surname},
         "kind": {
             "roepnaam": view.child_first_name,
-            "geboortedatum": _iso(view.child_birth_date),
+            "geboortedatum": iso(view.child_birth_date),
             "eersteKind": view.child_first_child,
             "leeftijdInMaanden": view.child_age_months,
         },
         "aanmelding": {"redenen": list(view.reasons), "toelichting": view.explanation},
         "toestemming": {
-            "datum": _iso(consent.date),
+            "datum": iso(consent.date),
             "wijze": consent.method.value if consent.method else None,
             "scope": [s.value for s in consent.scopes],
             "informatietekstVersie": consent.information_text_version,
@@ -183,10 +176,10 @@ def traject_wire(view: TrajectoryView) -> dict[str, Any]:
             },
         },
         "vrijwilligerId": view.volunteer_id,
-        "intakeDatum": _iso(view.intake_date),
-        "startdatum": _iso(view.start_date),
-        "geplandeEinddatum": _iso(view.planned_end_date),
-        "maximaleEinddatum": _iso(view.max_end_date),
+        "intakeDatum": iso(view.intake_date),
+        "startdatum": iso(view.start_date),
+        "geplandeEinddatum": iso(view.planned_end_date),
+        "maximaleEinddatum": iso(view.max_end_date),
         "aantalHuisbezoeken": {
             "kennismaking": counts.introduction,
             "uitvoering": counts.execution,
@@ -194,14 +187,14 @@ def traject_wire(view: TrajectoryView) -> dict[str, Any]:
             "totaal": counts.total,
         },
         "reden": view.reason,
-        "heroverwegingOp": _iso(view.review_date),
+        "heroverwegingOp": iso(view.review_date),
         "uitkomst": view.outcome,
-        "afsluitdatum": _iso(view.closed_date),
+        "afsluitdatum": iso(view.closed_date),
         "meldcodeCasusOpen": view.meldcode_case_open,
         "juridischeBewaring": view.legal_hold,
-        "geanonimiseerdOp": _iso(view.anonymised_at),
-        "aangemaaktOp": _iso(view.created_at),
-        "gewijzigdOp": _iso(view.updated_at),
+        "geanonimiseerdOp": iso(view.anonymised_at),
+        "aangemaaktOp": iso(view.created_at),
+        "gewijzigdOp": iso(view.updated_at),
     }
     for name in hidden:
         parent, _, child = name.partition(".")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -16,6 +16,7 @@ from api.schemas.common import (
     ResponseModel,
     Uuid,
     guard_code,
+    iso,
     unique,
 )
 from api.schemas.trajectories import TrajectStatus
@@ -103,11 +104,9 @@ class OvergangLijst(ResponseModel):
     volgende: str | None
 
 
-def _iso(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+def _json(value: object) -> object:
     if isinstance(value, date):
-        return value.isoformat()
+        return iso(value)
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -137,9 +136,9 @@ def overgang_wire(view: TransitionView, *, with_warnings: bool = False) -> dict[
         "naar": record.to_state.value,
         "soort": record.kind.value,
     }
-    wire.update({name: _iso(value) for name, value in given.items() if value is not None})
+    wire.update({name: _json(value) for name, value in given.items() if value is not None})
     wire["uitgevoerdDoor"] = {"actorId": record.actor_id, "rol": record.actor_role}
-    wire["tijdstip"] = _iso(record.at)
+    wire["tijdstip"] = iso(record.at)
     wire["trajectVersie"] = record.trajectory_version
     if with_warnings:
         wire["waarschuwingen"] = warnings_wire(view.warnings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -17,6 +17,7 @@ from api.schemas.common import (
     ResponseModel,
     Uuid,
     guard_code,
+    iso,
     unique,
 )
 from api.schemas.warnings import Waarschuwing, warnings_wire
@@ -198,9 +199,9 @@ def huisbezoek_wire(view: VisitView, *, with_warnings: bool = False) -> dict[str
         "onderwerpen": list(d.topics),
         "beeldmateriaal": list(d.picture_themes),
         "notitie": d.note,
-        "volgendBezoekOp": d.next_visit_on.isoformat() if d.next_visit_on else None,
+        "volgendBezoekOp": iso(d.next_visit_on),
         "vastgelegdDoor": {"actorId": v.recorded_by_id, "rol": v.recorded_by_role},
-        "vastgelegdOp": v.recorded_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "vastgelegdOp": iso(v.recorded_at),
         "correctieVan": v.corrects,
         "vervangenDoor": v.replaced_by,
         "correctiereden": v.correction_reason,

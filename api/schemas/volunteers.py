@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -18,6 +18,7 @@ from api.schemas.common import (
     RequestModel,
     ResponseModel,
     guard_code,
+    iso,
     matching,
     unique,
 )
@@ -131,14 +132,6 @@ class VrijwilligerLijst(ResponseModel):
     volgende: str | None
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
 def vrijwilliger_wire(view: VolunteerView) -> dict[str, Any]:
     v = view.volunteer
     return {
@@ -154,15 +147,15 @@ def vrijwilliger_wire(view: VolunteerView) -> dict[str, Any]:
         "talen": list(v.languages),
         "capaciteit": v.capacity,
         "status": v.status.value,
-        "vogDatum": _iso(v.vog_date),
+        "vogDatum": iso(v.vog_date),
         "lopendeTrajecten": v.running_trajectories,
         "trainingsbijeenkomsten": v.training_sessions,
-        "laatsteIndividueleBegeleiding": _iso(v.last_individual_supervision),
+        "laatsteIndividueleBegeleiding": iso(v.last_individual_supervision),
         "begeleidingAchterstallig": view.supervision_overdue,
-        "startdatum": _iso(v.start_date),
-        "gestoptOp": _iso(v.stopped_on),
-        "aangemaaktOp": _iso(v.created_at),
-        "gewijzigdOp": _iso(v.updated_at),
+        "startdatum": iso(v.start_date),
+        "gestoptOp": iso(v.stopped_on),
+        "aangemaaktOp": iso(v.created_at),
+        "gewijzigdOp": iso(v.updated_at),
     }
 
 
@@ -223,7 +216,7 @@ def begeleiding_wire(view: SupervisionView) -> dict[str, Any]:
     if view.note_visible:
         wire["notitie"] = s.note
     wire["vastgelegdDoor"] = {"actorId": s.recorded_by_id, "rol": s.recorded_by_role}
-    wire["vastgelegdOp"] = _iso(s.recorded_at)
+    wire["vastgelegdOp"] = iso(s.recorded_at)
     return wire
 
 

@@ -6,9 +6,13 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from domain.errors import RuleViolation
+
+T = TypeVar("T")
 
 
 def _invalid() -> RuleViolation:
@@ -56,3 +60,9 @@ def decode_position(cursor: str, *, fingerprint: str, size: int) -> tuple[str, .
     if bound != _bind(fingerprint) or not all(isinstance(v, str) for v in position):
         raise _invalid()
     return tuple(position)
+
+
+def next_after(found: Sequence[T], limit: int, position: Callable[[T], str]) -> str | None:
+    """The cursor of the next page: `found` holds up to limit + 1 items; only when the extra
+    one is there is there a next page, starting after the last item shown."""
+    return position(found[limit - 1]) if len(found) > limit else None

@@ -12,7 +12,7 @@ from domain.events import ReferralFeedbackChanged, VolunteerUpdated
 from domain.model import lifecycle
 from domain.model.audit import AuditAction
 from domain.model.calendar import local_date
-from domain.model.cursor import decode_cursor, encode_cursor
+from domain.model.cursor import decode_cursor, encode_cursor, next_after
 from domain.model.history import TransitionRecord
 from domain.model.trajectory import Trajectory
 from domain.model.transition_rules import (
@@ -228,10 +228,9 @@ async def history(
             )
         )
         await uow.commit()
-    next_cursor = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        next_cursor = encode_cursor((last.at, last.id), fingerprint=fingerprint)
+    next_cursor = next_after(
+        found, limit, lambda r: encode_cursor((r.at, r.id), fingerprint=fingerprint)
+    )
     return Page([TransitionView.of(r, actor) for r in found[:limit]], next_cursor)
 
 

@@ -8,7 +8,7 @@ from domain.errors import NotFound, PreconditionRequired, RuleViolation, Version
 from domain.model import trajectory_patch as patch
 from domain.model.audit import AuditAction, AuditEntry, Purpose, SubjectKind
 from domain.model.calendar import local_date
-from domain.model.cursor import decode_cursor, encode_cursor
+from domain.model.cursor import decode_cursor, encode_cursor, next_after
 from domain.model.trajectory import Trajectory, TrajectoryState
 from domain.model.trajectory_patch import UpdateTrajectory
 from domain.model.volunteer import Volunteer
@@ -105,7 +105,8 @@ async def page(
         volunteer_id=actor.volunteer_id if volunteer else volunteer_id,
         active_only=volunteer,
     )
-    after = decode_cursor(cursor, fingerprint=selection.fingerprint()) if cursor else None
+    fingerprint = selection.fingerprint()
+    after = decode_cursor(cursor, fingerprint=fingerprint) if cursor else None
     async with uow:
         found = list(await uow.trajectories.page(selection, after=after, limit=limit + 1))
         items = [t for t in found[:limit] if _visible(t, actor)]
@@ -113,10 +114,9 @@ async def page(
             uow.audit.record(_read_entry(trajectory, search=True))
         expansions = await expanded(items, expand, uow=uow, actor=actor)
         await uow.commit()
-    next_cursor = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        next_cursor = encode_cursor((last.created_at, last.id), fingerprint=selection.fingerprint())
+    next_cursor = next_after(
+        found, limit, lambda t: encode_cursor((t.created_at, t.id), fingerprint=fingerprint)
+    )
     today = local_date(clock.now())
     views = [
         TrajectoryView.of(t, actor, today=today, expansion=expansions.get(t.id)) for t in items

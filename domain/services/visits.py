@@ -10,7 +10,7 @@ from domain.errors import Forbidden, InvalidState, InvalidTransition, NotFound, 
 from domain.events import VisitCorrected, VisitRecorded
 from domain.model.audit import AuditAction, AuditEntry, Purpose
 from domain.model.calendar import local_date
-from domain.model.cursor import decode_position, encode_position
+from domain.model.cursor import decode_position, encode_position, next_after
 from domain.model.trajectory import Trajectory
 from domain.model.visit import (
     VISIT_PHASES,
@@ -281,11 +281,13 @@ async def page(
         found = list(await uow.visits.page(selection, after=after, limit=limit + 1))
         uow.audit.record(_entry(trajectory, AuditAction.READ, None, Scope.VISITS_READ))
         await uow.commit()
-    next_cursor = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        position = (last.details.on.isoformat(), last.recorded_at.isoformat(), last.id)
-        next_cursor = encode_position(position, fingerprint=fingerprint)
+    next_cursor = next_after(
+        found,
+        limit,
+        lambda v: encode_position(
+            (v.details.on.isoformat(), v.recorded_at.isoformat(), v.id), fingerprint=fingerprint
+        ),
+    )
     return Page([VisitView(v) for v in found[:limit]], next_cursor)
 
 

@@ -17,7 +17,13 @@ from domain.errors import (
 from domain.events import VolunteerUpdated
 from domain.model.audit import AuditAction
 from domain.model.calendar import local_date
-from domain.model.cursor import decode_cursor, decode_position, encode_cursor, encode_position
+from domain.model.cursor import (
+    decode_cursor,
+    decode_position,
+    encode_cursor,
+    encode_position,
+    next_after,
+)
 from domain.model.organisations import OrganisationDirectory
 from domain.model.volunteer import (
     Supervision,
@@ -274,10 +280,10 @@ async def page(
                 )
             )
         await uow.commit()
-    next_cursor = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        next_cursor = encode_cursor((last.created_at, last.id), fingerprint=selection.fingerprint())
+    fingerprint = selection.fingerprint()
+    next_cursor = next_after(
+        found, limit, lambda v: encode_cursor((v.created_at, v.id), fingerprint=fingerprint)
+    )
     return Page([VolunteerView.of(v, today=today) for v in found[:limit]], next_cursor)
 
 
@@ -389,10 +395,9 @@ async def supervisions(
             )
         )
         await uow.commit()
-    next_cursor = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        next_cursor = encode_position((last.on.isoformat(), last.id), fingerprint=fingerprint)
+    next_cursor = next_after(
+        found, limit, lambda s: encode_position((s.on.isoformat(), s.id), fingerprint=fingerprint)
+    )
     return Page([SupervisionView.of(s, actor) for s in found[:limit]], next_cursor)
 
 
