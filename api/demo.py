@@ -22,8 +22,9 @@ from domain.model.calendar import local_date
 from domain.model.organisations import OrganisationDirectory
 from domain.model.volunteer import SupervisionKind, VolunteerStatus
 from domain.ports import IdGenerator
-from domain.services import volunteers
-from domain.services.volunteers import CreateVolunteer, RecordSupervision, UpdateVolunteer
+from domain.services import supervision, volunteers
+from domain.services.supervision import RecordSupervision
+from domain.services.volunteers import CreateVolunteer, UpdateVolunteer
 from domain.views.volunteers import VolunteerView
 
 DEMO_VOLUNTEER_ID: Final = "6b1f3c2e-9d4a-4e7b-8c5d-0a1b2c3d4e5f"
@@ -142,7 +143,7 @@ async def _supervise(
     topics: tuple[str, ...] = (),
     note: str | None = None,
 ) -> None:
-    await volunteers.record_supervision(
+    await supervision.record_supervision(
         RecordSupervision(volunteer_id, kind, on, minutes, session, topics, note),
         uow=demo.uow(),
         clock=demo.factory.clock,

@@ -45,7 +45,7 @@ from api.schemas.volunteers import (
 )
 from domain.model.volunteer import SupervisionKind, VolunteerStatus
 from domain.ports import StoredResponse
-from domain.services import trajectories, volunteers
+from domain.services import supervision, trajectories, volunteers
 from domain.services.volunteers import UpdateVolunteer
 from domain.views.volunteers import SupervisionView, VolunteerView
 
@@ -241,7 +241,7 @@ async def post_supervision(vrijwilliger_id: str, request: Request, ports: PortsD
         request,
         ports,
         render_supervision,
-        lambda once: volunteers.record_supervision(
+        lambda once: supervision.record_supervision(
             command, uow=ports.uow(), clock=ports.clock, ids=ports.ids, actor=ports.actor, once=once
         ),
     )
@@ -264,7 +264,7 @@ async def list_supervision(
     cursor: Cursor = None,
 ) -> Response:
     """By `datum`, newest first; the volunteer herself does not see the notes."""
-    found = await volunteers.supervisions(
+    found = await supervision.supervisions(
         parse_id(vrijwilliger_id),
         kind=SupervisionKind(soort) if soort else None,
         cursor=cursor,
@@ -285,7 +285,7 @@ async def list_supervision(
 async def get_supervision(
     vrijwilliger_id: str, begeleiding_id: str, request: Request, ports: PortsDep
 ) -> Response:
-    view = await volunteers.supervision(
+    view = await supervision.supervision(
         parse_id(vrijwilliger_id), parse_id(begeleiding_id), uow=ports.uow(), actor=ports.actor
     )
     return record_response(request, begeleiding_wire(view))

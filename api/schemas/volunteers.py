@@ -23,7 +23,8 @@ from api.schemas.common import (
     unique,
 )
 from domain.model.volunteer import SupervisionKind, VolunteerStatus
-from domain.services.volunteers import CreateVolunteer, RecordSupervision
+from domain.services.supervision import RecordSupervision
+from domain.services.volunteers import CreateVolunteer
 from domain.views.volunteers import MatchView, SupervisionView, VolunteerView
 
 VrijwilligerStatus = Literal["aangemeld", "in_training", "actief", "inactief", "gestopt"]

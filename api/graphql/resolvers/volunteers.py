@@ -43,9 +43,10 @@ from api.schemas.volunteers import (
 )
 from domain.errors import NotFound
 from domain.model.volunteer import VolunteerStatus
-from domain.services import matching, volunteers
+from domain.services import matching, supervision, volunteers
 from domain.services.once import Once, Replayed
-from domain.services.volunteers import CreateVolunteer, RecordSupervision, UpdateVolunteer
+from domain.services.supervision import RecordSupervision
+from domain.services.volunteers import CreateVolunteer, UpdateVolunteer
 from domain.views.volunteers import SupervisionView, VolunteerView
 
 
@@ -226,7 +227,7 @@ async def begeleiding_vastleggen(
     async def run(
         cmd: RecordSupervision, once: Once[SupervisionView] | None
     ) -> SupervisionView | Replayed:
-        return await volunteers.record_supervision(
+        return await supervision.record_supervision(
             cmd,
             uow=context.new_uow(),
             clock=context.clock,
