@@ -23,6 +23,9 @@ class LazyConnection:
             self.opened = await self._engine.connect()
         return self.opened
 
+    def in_transaction(self) -> bool:
+        return self.opened is not None and self.opened.in_transaction()
+
     async def driver(self) -> Any:
         """The raw driver connection (asyncpg on PostgreSQL) for a hot-path statement. Outside
         a transaction SQLAlchemy began, a statement sent here runs in autocommit: right for

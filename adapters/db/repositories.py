@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db import driver_reads
+from adapters.db.driver_reads import NEWEST
 from adapters.db.lazy_connection import LazyConnection
 from adapters.db.mappers import (
     referral_from_row,
@@ -19,6 +20,7 @@ from adapters.db.mappers import (
     trajectory_from_row,
     trajectory_row,
 )
+from adapters.db.read_batches import TrajectoryReads
 from adapters.db.tables import ReferralRow, TrajectoryRow, VisitRow, table_of
 from domain.model.referral import Referral
 from domain.model.trajectory import ACTIVE, Trajectory, TrajectoryState
@@ -133,8 +135,10 @@ class _Columns:
 
 
 class SqlTrajectoryRepository:
-    def __init__(self, conn: LazyConnection, tracked: Tracked) -> None:
-        self._conn, self._tracked = conn, tracked
+    def __init__(
+        self, conn: LazyConnection, tracked: Tracked, *, reads: TrajectoryReads | None = None
+    ) -> None:
+        self._conn, self._tracked, self._reads = conn, tracked, reads
 
     async def get(self, trajectory_id: str) -> Trajectory | None:
         """Loaded for change, with its referrer's `org` (the feedback event's recipient)."""
@@ -142,10 +146,10 @@ class SqlTrajectoryRepository:
         if key is None:
             return None
         if self._conn.dialect.name == "postgresql":
-            loaded = await driver_reads.trajectory_by_id(self._conn, key)
-            return None if loaded is None else self._track(*loaded)
-        found = await self._joined_get(key)
-        return None if found is None else self._track(found, trajectory_row(found))
+            found = await self._driver_read(key, None)
+            return None if found is None else found[0]
+        found_row = await self._joined_get(key)
+        return None if found_row is None else self._track(found_row, trajectory_row(found_row))
 
     def _track(self, trajectory: Trajectory, row: dict[str, Any]) -> Trajectory:
         """`row`: the trajectory as read, by column (the write-back sets what differs)."""
@@ -154,6 +158,21 @@ class SqlTrajectoryRepository:
         self._tracked.loaded_rows.setdefault(trajectory.id, row)
         return trajectory
 
+    async def _driver_read(
+        self, key: UUID, on: date | None
+    ) -> tuple[Trajectory, date | None] | None:
+        """PostgreSQL: shared with concurrent requests' reads unless this unit of work has a
+        transaction open (then on its own connection, as everything else it reads)."""
+        if self._reads is not None and not self._conn.in_transaction():
+            record = await self._reads.read((key, on))
+            found = None if record is None else (driver_reads.loaded(record), record[NEWEST])
+        else:
+            found = await driver_reads.trajectory_by_id(self._conn, key, on)
+        if found is None:
+            return None
+        (trajectory, row), newest = found
+        return self._track(trajectory, row), newest
+
     async def get_with_newest_visit(
         self, trajectory_id: str, *, on: date
     ) -> tuple[Trajectory, date | None] | None:
@@ -161,11 +180,7 @@ class SqlTrajectoryRepository:
         if key is None:
             return None
         if self._conn.dialect.name == "postgresql":
-            found = await driver_reads.trajectory_with_newest_visit(self._conn, key, on)
-            if found is None:
-                return None
-            (loaded, row), newest = found
-            return self._track(loaded, row), newest
+            return await self._driver_read(key, on)
         trajectory = await self.get(trajectory_id)
         if trajectory is None:
             return None

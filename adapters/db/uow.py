@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.audit import Outcome, SqlAuditLog, line_rows, line_t, write_lines
 from adapters.db.group_commit import GroupCommit
@@ -21,6 +22,7 @@ from adapters.db.lifecycle_repositories import (
 )
 from adapters.db.mappers import referral_row, trajectory_row
 from adapters.db.outbox import SqlEventFeed, event_rows, event_t, write_events
+from adapters.db.read_batches import TrajectoryReads
 from adapters.db.repositories import (
     SqlReferralRepository,
     SqlTrajectoryRepository,
@@ -28,6 +30,7 @@ from adapters.db.repositories import (
     insert_referral,
 )
 from adapters.db.write_back import write_changes
+from adapters.db.write_batches import WriteBatches
 from adapters.db.write_statement import WriteSet, write_set
 from adapters.db.write_statement import execute as execute_write_set
 from domain.events import DomainEvent
@@ -55,10 +58,10 @@ class SqlUnitOfWork:
         context: AccessContext,
         clock: Clock,
         ids: IdGenerator,
-        group: GroupCommit | None = None,
+        shared: SharedStatements | None = None,
     ) -> None:
         self._engine, self._context, self._clock, self._ids = engine, context, clock, ids
-        self._group = group
+        self._shared = shared
         self._conn: LazyConnection | None = None
         self.committed = False
 
@@ -66,7 +69,8 @@ class SqlUnitOfWork:
         self._conn = conn = LazyConnection(self._engine)
         self._tracked = Tracked()
         self.referrals = SqlReferralRepository(conn, self._tracked)
-        self.trajectories = SqlTrajectoryRepository(conn, self._tracked)
+        reads = self._shared.reads if self._shared is not None else None
+        self.trajectories = SqlTrajectoryRepository(conn, self._tracked, reads=reads)
         self.volunteers = SqlVolunteerRepository(conn, self._tracked)
         self.transitions = SqlTransitionLog(conn, self._tracked)
         self.visits = SqlVisitRepository(conn, self._tracked)
@@ -103,14 +107,22 @@ class SqlUnitOfWork:
         now = self._clock.now()
         events = self._pending_events()
         staged = self._tracked.new_referral
-        if staged is not None and self._group is not None and self._fits_one_statement(lazy):
-            await self._commit_in_one_statement(self._group, staged, events, now)
+        shared = self._shared
+        if staged is not None and shared is not None and self._fits_one_statement(lazy):
+            await self._commit_in_one_statement(shared.intakes, staged, events, now)
             return
-        conn = await lazy.connection()
         writes = write_set(self._tracked) if self._one_statement_fits(staged) else None
         if writes is not None:
-            await self._commit_write_set(conn, writes, events, now)
+            self._stage_rows(writes, events, now)
+            if shared is not None and writes.update is not None and not lazy.in_transaction():
+                await shared.writes.write(writes)  # with concurrent requests' write sets
+            else:
+                conn = await lazy.connection()
+                await execute_write_set(conn, writes)
+                await conn.commit()
+            self.committed = True
             return
+        conn = await lazy.connection()
         if staged is not None and not await insert_referral(conn, *staged):
             raise KeyTaken("business key already stored")
         await write_changes(conn, self._tracked)
@@ -134,9 +146,8 @@ class SqlUnitOfWork:
             and not self.idempotency.pending
         )
 
-    async def _commit_write_set(
-        self, conn: AsyncConnection, writes: WriteSet, events: list[DomainEvent], now: datetime
-    ) -> None:
+    def _stage_rows(self, writes: WriteSet, events: list[DomainEvent], now: datetime) -> None:
+        """The events' outbox rows and the audit lines join the write set."""
         if events:
             ids = [self._ids.new() for _ in events]
             traceparent = self._context.traceparent
@@ -146,9 +157,6 @@ class SqlUnitOfWork:
                 line_t, line_rows(self.audit.entries, context=self._context, ids=self._ids, at=now)
             )
             self.audit.entries.clear()
-        await execute_write_set(conn, writes)
-        await conn.commit()
-        self.committed = True
 
     def _fits_one_statement(self, conn: LazyConnection) -> bool:
         """Nothing sent yet in this unit of work, at most one idempotency record."""
@@ -187,18 +195,32 @@ class SqlUnitOfWork:
         return self._conn
 
 
+@dataclass(frozen=True, slots=True)
+class SharedStatements:
+    """PostgreSQL: the hot-path statements concurrent requests share (one set per engine)."""
+
+    intakes: GroupCommit
+    reads: TrajectoryReads
+    writes: WriteBatches
+
+    @classmethod
+    def of(cls, engine: AsyncEngine) -> SharedStatements:
+        return cls(GroupCommit(engine), TrajectoryReads(engine), WriteBatches(engine))
+
+
 class SqlUnitOfWorkFactory:
     """Makes units of work for one engine; the doors bind the access context per request.
-    On PostgreSQL new referrals share statements through one GroupCommit per engine."""
+    On PostgreSQL new referrals, trajectory reads and one-aggregate writes share statements
+    with concurrent requests (adapters.db.statement_batcher)."""
 
     def __init__(self, engine: AsyncEngine, *, clock: Clock, ids: IdGenerator) -> None:
         self.engine, self.clock, self.ids = engine, clock, ids
         postgres = engine.dialect.name == "postgresql"
-        self.group = GroupCommit(engine) if postgres else None
+        self.shared = SharedStatements.of(engine) if postgres else None
 
     def __call__(self, context: AccessContext) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self.engine, context=context, clock=self.clock, ids=self.ids, group=self.group
+            self.engine, context=context, clock=self.clock, ids=self.ids, shared=self.shared
         )
 
     async def record_failure(

@@ -83,48 +83,84 @@ def _record(table: sa.Table, columns: Sequence[str]) -> str:
     return ", ".join(f'"{name}" {column_type(table.c[name])}' for name in columns)
 
 
+# Bookkeeping columns of the JSON rows, never a table's: the version an update was read at,
+# and the aggregate an inserted row belongs to (it is stored only if that update matched).
+SEEN: Final = "__seen_version"
+OWNER: Final = "__owner"
+
+
 @functools.cache
 def _statement(
     update: tuple[sa.Table, tuple[str, ...]] | None,
     inserts: tuple[tuple[sa.Table, tuple[str, ...]], ...],
 ) -> str:
-    """Built from table metadata only: no value ever enters the SQL text."""
+    """Built from table metadata only: no value ever enters the SQL text. With an update,
+    the statement takes any number of write sets of this shape and answers the ids whose
+    update matched; each insert row goes in only with its own aggregate's update."""
     parts, number, only_if = [], 1, ""
     if update is not None:
         table, columns = update
         assigned = ", ".join(f'"{c}" = x."{c}"' for c in columns if c not in FIXED)
         parts.append(
             f'u AS (UPDATE "{table.name}" AS o SET {assigned} '  # noqa: S608
-            f"FROM json_to_record($1::json) AS x({_record(table, columns)}) "
-            f'WHERE o."id" = x."id" AND o."version" = $2::integer RETURNING o."id")'
+            f'FROM json_to_recordset($1::json) AS x("{SEEN}" integer, {_record(table, columns)}) '
+            f'WHERE o."id" = x."id" AND o."version" = x."{SEEN}" RETURNING o."id")'
         )
-        number, only_if = 3, " WHERE EXISTS (SELECT 1 FROM u)"
+        owner = f'"{OWNER}" {column_type(table.c["id"])}, '
+        number, only_if = 2, f' WHERE x."{OWNER}" IN (SELECT "id" FROM u)'  # noqa: S608
     for index, (table, columns) in enumerate(inserts):
         quoted = ", ".join(f'"{c}"' for c in columns)
+        record = (owner if update is not None else "") + _record(table, columns)
         parts.append(
             f'i{index} AS (INSERT INTO "{table.name}" ({quoted}) '  # noqa: S608
             f"SELECT {quoted} FROM json_to_recordset(${number}::json) "
-            f"AS x({_record(table, columns)}){only_if})"
+            f"AS x({record}){only_if})"
         )
         number += 1
-    answer = "SELECT count(*) FROM u" if update is not None else "SELECT 1"
+    answer = 'SELECT "id" FROM u' if update is not None else "SELECT 1"
     return f"WITH {', '.join(parts)} {answer}" if parts else answer
+
+
+Shape = tuple[tuple[sa.Table, tuple[str, ...]] | None, tuple[tuple[sa.Table, tuple[str, ...]], ...]]
+
+
+def shape(writes: WriteSet) -> Shape:
+    """Write sets of one shape share a statement: the same columns updated and inserted."""
+    update = None if writes.update is None else (writes.update[0], tuple(writes.update[1]))
+    return update, tuple((table, tuple(rows[0])) for table, rows in writes.inserts.items())
+
+
+def _arguments(batch: Sequence[WriteSet]) -> list[str]:
+    """One JSON array per `$n` of the statement of the batch's (common) shape."""
+    first = batch[0]
+    if first.update is None:
+        return [to_json(rows).decode() for rows in first.inserts.values()]
+    updates: list[dict[str, Any]] = []
+    inserts: dict[sa.Table, list[dict[str, Any]]] = {table: [] for table in first.inserts}
+    for writes in batch:
+        if writes.update is None:
+            raise ValueError("write sets of one statement share their shape")
+        _, row, seen = writes.update
+        updates.append({SEEN: seen, **row})
+        for table, rows in writes.inserts.items():
+            inserts[table].extend({OWNER: row["id"], **r} for r in rows)
+    return [to_json(updates).decode(), *(to_json(rows).decode() for rows in inserts.values())]
+
+
+async def matched_updates(driver: Any, batch: Sequence[WriteSet]) -> set[Any]:
+    """Sends write sets of one shape (each with its update) as one statement through the
+    raw driver; the ids whose update matched the version read (the others stored nothing)."""
+    records = await driver.fetch(_statement(*shape(batch[0])), *_arguments(batch))
+    return {str(record[0]) for record in records}
 
 
 async def execute(conn: AsyncConnection, writes: WriteSet) -> None:
     """Sends the write set as one statement in the caller's transaction."""
-    arguments: list[Any] = []
-    update_key = None
-    if writes.update is not None:
-        table, row, seen = writes.update
-        update_key = (table, tuple(row))
-        arguments += [to_json(row).decode(), seen]
-    insert_key = tuple((table, tuple(rows[0])) for table, rows in writes.inserts.items())
-    arguments += [to_json(rows).decode() for rows in writes.inserts.values()]
-    if update_key is None and not insert_key:
+    if writes.update is None and not writes.inserts:
         return
     raw = await conn.get_raw_connection()
     driver: Any = raw.driver_connection
-    matched = await driver.fetchval(_statement(update_key, insert_key), *arguments)
-    if update_key is not None and matched != 1:
+    if writes.update is None:
+        await driver.execute(_statement(*shape(writes)), *_arguments([writes]))
+    elif str(writes.update[1]["id"]) not in await matched_updates(driver, [writes]):
         raise StaleVersion("changed by another transaction since it was read")

@@ -17,7 +17,9 @@ import adapters.db.tables  # noqa: F401 (registers the tables in the metadata)
 from adapters.clock import RandomIds
 from adapters.db.engine import make_engine
 from adapters.db.group_commit import GroupCommit
-from adapters.db.uow import SqlUnitOfWorkFactory
+from adapters.db.read_batches import TrajectoryReads
+from adapters.db.uow import SharedStatements, SqlUnitOfWorkFactory
+from adapters.db.write_batches import WriteBatches
 from domain.errors import DomainError
 from domain.policy import Role
 from domain.ports import AccessContext, IdempotencyClaim, StoredResponse
@@ -41,8 +43,15 @@ async def pg_engine(backend: str, database_url: str) -> AsyncIterator[AsyncEngin
 
 def a_factory(engine: AsyncEngine, *, in_flight: int) -> SqlUnitOfWorkFactory:
     factory = SqlUnitOfWorkFactory(engine, clock=FakeClock(T0), ids=RandomIds())
-    factory.group = GroupCommit(engine, in_flight=in_flight)
+    factory.shared = SharedStatements(
+        GroupCommit(engine, in_flight=in_flight), TrajectoryReads(engine), WriteBatches(engine)
+    )
     return factory
+
+
+def group_of(factory: SqlUnitOfWorkFactory) -> GroupCommit:
+    assert factory.shared is not None
+    return factory.shared.intakes
 
 
 def render(outcome: IntakeResult | DomainError) -> StoredResponse:
@@ -87,10 +96,9 @@ async def test_concurrent_intakes_share_statements_and_each_keeps_all_of_its_row
     assert all(isinstance(o, IntakeResult) and o.created for o in outcomes)
     assert len({o.view.id for o in outcomes if isinstance(o, IntakeResult)}) == WRITERS
     assert await counts(pg_engine) == dict.fromkeys(TABLES, WRITERS)
-    assert factory.group is not None
-    assert factory.group.referrals == WRITERS
+    assert group_of(factory).referrals == WRITERS
     # Two go out alone at once; the rest queue behind them and share what follows.
-    assert factory.group.statements <= WRITERS // 4
+    assert group_of(factory).statements <= WRITERS // 4
 
 
 async def test_a_reused_key_fails_only_its_own_intake_in_a_shared_statement(
@@ -99,7 +107,7 @@ async def test_a_reused_key_fails_only_its_own_intake_in_a_shared_statement(
     factory = a_factory(pg_engine, in_flight=1)
     first = await intake(factory, reference="CB-GROUP-FIRST", key="reused")
     assert isinstance(first, IntakeResult)
-    statements_before = factory.group.statements if factory.group else 0
+    statements_before = group_of(factory).statements
 
     # All seven queue before the sender runs and go out together; the reused key aborts their
     # shared statement, and each is then sent on its own.
@@ -111,8 +119,7 @@ async def test_a_reused_key_fails_only_its_own_intake_in_a_shared_statement(
     assert all(isinstance(o, IntakeResult) and o.created for o in outcomes[:-1])
     assert outcomes[-1] == Replayed(StoredResponse(201, {"id": first.view.id}))
     assert await counts(pg_engine) == dict.fromkeys(TABLES, 7)
-    assert factory.group is not None
-    assert factory.group.statements - statements_before == 1 + 7
+    assert group_of(factory).statements - statements_before == 1 + 7
 
 
 async def test_one_business_key_twice_in_a_shared_statement_stores_one_referral(
