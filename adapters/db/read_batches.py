@@ -19,7 +19,7 @@ from adapters.db.statement_batcher import StatementBatcher
 
 
 class TrajectoryReads(StatementBatcher[Wanted, Any]):
-    def __init__(self, engine: AsyncEngine, *, batch: int = 64, in_flight: int = 4) -> None:
+    def __init__(self, engine: AsyncEngine, *, batch: int = 64, in_flight: int = 2) -> None:
         super().__init__(engine, batch=batch, in_flight=in_flight)
 
     async def read(self, wanted: Wanted) -> Any:

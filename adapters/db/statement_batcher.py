@@ -74,7 +74,12 @@ class StatementBatcher(ABC, Generic[In, Out]):
             async with self._engine.connect() as conn:
                 driver: Any = (await conn.get_raw_connection()).driver_connection
                 while self._queue:
-                    await self._send(driver, self._take())
+                    taken = self._take()
+                    try:
+                        await self._send(driver, taken)
+                    finally:  # cancelled or broken mid-send: no request waits forever
+                        for _, done in taken:
+                            settle(done, RuntimeError("statement interrupted"))
         except Exception as error:  # no connection: what waits learns why, unless others send
             while self._queue and len(self._senders) <= 1:
                 settle(self._queue.popleft()[1], error)
@@ -84,6 +89,8 @@ class StatementBatcher(ABC, Generic[In, Out]):
         self.statements += 1
         try:
             outcomes = await self._execute(driver, [item for item, _ in batch])
+            if len(outcomes) != len(batch):
+                raise RuntimeError("one outcome per item expected")
         except Exception as error:  # each one's own outcome decides, below
             if len(batch) == 1:
                 settle(batch[0][1], self._failure(error))
@@ -91,7 +98,7 @@ class StatementBatcher(ABC, Generic[In, Out]):
             for alone in batch:
                 await self._send(driver, [alone])
             return
-        for (_, done), outcome in zip(batch, outcomes, strict=True):
+        for (_, done), outcome in zip(batch, outcomes, strict=False):
             settle(done, outcome)
 
 

@@ -18,12 +18,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.statement_batcher import StatementBatcher, Waiting
-from adapters.db.write_statement import WriteSet, matched_updates, shape
+from adapters.db.write_statement import Shape, WriteSet, matched_updates, shape
 from domain.ports import StaleVersion
 
+_Shaped = tuple[Shape, str, WriteSet]  # the write set's shape and its aggregate's id
 
-class WriteBatches(StatementBatcher[WriteSet, None]):
-    def __init__(self, engine: AsyncEngine, *, batch: int = 64, in_flight: int = 8) -> None:
+
+class WriteBatches(StatementBatcher[_Shaped, None]):
+    def __init__(self, engine: AsyncEngine, *, batch: int = 64, in_flight: int = 4) -> None:
         super().__init__(engine, batch=batch, in_flight=in_flight)
 
     async def write(self, writes: WriteSet) -> None:
@@ -31,18 +33,18 @@ class WriteBatches(StatementBatcher[WriteSet, None]):
         when the aggregate changed since it was read."""
         if writes.update is None:
             raise ValueError("only write sets with their aggregate's update are shared")
-        await self.submit(writes)
+        await self.submit((shape(writes), str(writes.update[1]["id"]), writes))
 
-    def _take(self) -> list[Waiting[WriteSet, None]]:
+    def _take(self) -> list[Waiting[_Shaped, None]]:
         """The oldest write set and the queued ones of its shape, one per aggregate."""
-        wanted = shape(self._queue[0][0])
-        taken: list[Waiting[WriteSet, None]] = []
-        owners: set[Any] = set()
-        later: deque[Waiting[WriteSet, None]] = deque()
+        wanted = self._queue[0][0][0]
+        taken: list[Waiting[_Shaped, None]] = []
+        owners: set[str] = set()
+        later: deque[Waiting[_Shaped, None]] = deque()
         while self._queue and len(taken) < self._batch:
             waiting = self._queue.popleft()
-            owner = _owner(waiting[0])
-            if owner not in owners and shape(waiting[0]) == wanted:
+            kind, owner, _ = waiting[0]
+            if owner not in owners and kind == wanted:
                 taken.append(waiting)
                 owners.add(owner)
             else:
@@ -51,17 +53,11 @@ class WriteBatches(StatementBatcher[WriteSet, None]):
         self._queue = later
         return taken
 
-    async def _execute(self, driver: Any, items: Sequence[WriteSet]) -> Sequence[Exception | None]:
-        matched = await matched_updates(driver, items)
+    async def _execute(self, driver: Any, items: Sequence[_Shaped]) -> Sequence[Exception | None]:
+        matched = await matched_updates(driver, [writes for _, _, writes in items])
         return [
             None
-            if _owner(writes) in matched
+            if owner in matched
             else StaleVersion("changed by another transaction since it was read")
-            for writes in items
+            for _, owner, _ in items
         ]
-
-
-def _owner(writes: WriteSet) -> str:
-    if writes.update is None:
-        raise ValueError("only write sets with their aggregate's update are shared")
-    return str(writes.update[1]["id"])
