@@ -69,6 +69,7 @@ import adapters.db.lazy_connection as lazy_connection  # noqa: E402
 import adapters.db.repositories as repositories  # noqa: E402
 import adapters.db.sealer as sealer  # noqa: E402
 import adapters.db.uow as uow  # noqa: E402
+import adapters.db.write_batches as write_batches  # noqa: E402
 import api.rest.transitions as rest_transitions  # noqa: E402
 import api.rest.visits as rest_visits  # noqa: E402
 import api.rest.writes as rest_writes  # noqa: E402
@@ -98,14 +99,16 @@ class Scenario:
 REQUEST = "request (httpx client -> ASGI app -> response)"
 ASGI_APP = "ASGI app (what uvicorn calls: middleware, routing, endpoint)"
 COMMON_TOP = [(REQUEST, 0), (ASGI_APP, 1), ("token verification", 2)]
-# Both paths of the commit: all writes in one statement (adapters/db/write_statement.py),
-# where the tree has it, or a statement per write (adapters/db/write_back.py); the one not
-# taken shows no calls.
+# The paths of the commit: the write set shared with concurrent requests' (adapters/db/
+# write_batches.py), the same statement on the unit of work's own connection when it has a
+# transaction open (adapters/db/write_statement.py), or a statement per write
+# (adapters/db/write_back.py); the ones not taken show no calls.
 COMMIT = [
     ("SqlUnitOfWork.commit", 3),
     ("write_set (rows of the changed aggregate and records)", 4),
-    ("_commit_write_set (event and audit rows, statement, COMMIT)", 4),
-    ("execute_write_set (one statement: UPDATE + INSERTs)", 5),
+    ("_stage_rows (event and audit rows into the write set)", 4),
+    ("WriteBatches.write (queue, shared statement, settle)", 4),
+    ("execute_write_set (one statement on its own connection)", 4),
     ("write_changes (a statement per write)", 4),
     ("write_events (outbox INSERT)", 4),
     ("write_lines (audit INSERT)", 4),
@@ -340,7 +343,8 @@ def instrument_sections(t: Timers, scenario: Scenario) -> list[str]:
         ),
         (uow.SqlUnitOfWork, "commit", "async"),
         (uow, "write_set", "sync"),
-        (uow.SqlUnitOfWork, "_commit_write_set", "async"),
+        (uow.SqlUnitOfWork, "_stage_rows", "sync"),
+        (write_batches.WriteBatches, "write", "async"),
         (uow, "execute_write_set", "async"),
         (uow, "write_changes", "async"),
         (uow, "write_events", "async"),

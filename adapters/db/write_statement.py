@@ -127,7 +127,11 @@ Shape = tuple[tuple[sa.Table, tuple[str, ...]] | None, tuple[tuple[sa.Table, tup
 def shape(writes: WriteSet) -> Shape:
     """Write sets of one shape share a statement: the same columns updated and inserted."""
     update = None if writes.update is None else (writes.update[0], tuple(writes.update[1]))
-    return update, tuple((table, tuple(rows[0])) for table, rows in writes.inserts.items())
+    inserts = tuple(
+        (table, tuple(name for name in rows[0] if name != OWNER))  # tagged once sent
+        for table, rows in writes.inserts.items()
+    )
+    return update, inserts
 
 
 def _arguments(batch: Sequence[WriteSet]) -> list[str]:
@@ -143,7 +147,9 @@ def _arguments(batch: Sequence[WriteSet]) -> list[str]:
         _, row, seen = writes.update
         updates.append({SEEN: seen, **row})
         for table, rows in writes.inserts.items():
-            inserts[table].extend({OWNER: row["id"], **r} for r in rows)
+            for r in rows:  # rows made for this write set alone: tagged in place, not copied
+                r[OWNER] = row["id"]
+            inserts[table].extend(rows)
     return [to_json(updates).decode(), *(to_json(rows).decode() for rows in inserts.values())]
 
 
