@@ -62,14 +62,9 @@ async def mutate(
     success: Callable[[Wire, bool], S],
     failures: tuple[type[Fout], ...],
     created: bool = True,
-    stored_apart: bool = False,
 ) -> S | Fout:
-    """Validates, claims the key, runs the use case and renders its outcome as a member.
-
-    `stored_apart`: the use case takes no `once` (trajectories.update, volunteers.update),
-    so an earlier outcome is looked up before it runs and the new one stored right after it
-    committed, in a transaction of its own.
-    """
+    """Validates, claims the key, runs the use case (which stores its outcome under the key
+    in its own transaction) and renders the outcome as a member."""
     context = info.context
     status = HTTPStatus.CREATED if created else HTTPStatus.OK
     once: Once[R] | None = None
@@ -84,13 +79,7 @@ async def mutate(
         )
         if claim is not None:
             once = Once(claim, lambda result: StoredResponse(status, wire(result)))
-        if stored_apart and once is not None:
-            earlier = await _earlier(once, context)
-            if earlier is not None:
-                return _replayed(earlier.response, success, failures)
         outcome = await run(parsed, once)
-        if stored_apart and once is not None and not isinstance(outcome, Replayed):
-            await remember_refusal(once, once.render(outcome), uow=context.new_uow())
     except DomainError as error:
         member = failure_of(error)
         if not isinstance(member, failures):
@@ -102,13 +91,6 @@ async def mutate(
     if isinstance(outcome, Replayed):
         return _replayed(outcome.response, success, failures)
     return success(wire(outcome), False)
-
-
-async def _earlier(once: Once[R], context: Context) -> Replayed | None:
-    # A unit of work for the idempotency store only, as a root resolver may (TECH-NOTES §4).
-    uow = context.new_uow()
-    async with uow:
-        return await once.replay(uow)
 
 
 async def _keep_refusal(once: Once[R], member: Fout, context: Context) -> None:

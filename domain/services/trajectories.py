@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 from domain.errors import NotFound, PreconditionRequired, RuleViolation, VersionConflict
 from domain.model import trajectory_patch as patch
@@ -21,6 +22,7 @@ from domain.services.access import (
     volunteer_entry,
 )
 from domain.services.lifecycle import with_one_retry
+from domain.services.once import Once, Replayed, remember, replay_first
 from domain.views import Page, TrajectoryFilter, TrajectoryView
 from domain.views.expansion import (
     MOTHER,
@@ -149,18 +151,44 @@ def _read_entry(trajectory: Trajectory, *, search: bool) -> AuditEntry:
     )
 
 
+@overload
 async def update(
-    cmd: UpdateTrajectory, *, uow: UnitOfWork, clock: Clock, actor: Actor
-) -> TrajectoryView:
+    cmd: UpdateTrajectory, *, uow: UnitOfWork, clock: Clock, actor: Actor, once: None = None
+) -> TrajectoryView: ...
+
+
+@overload
+async def update(
+    cmd: UpdateTrajectory,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    once: Once[TrajectoryView],
+) -> TrajectoryView | Replayed: ...
+
+
+async def update(
+    cmd: UpdateTrajectory,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    once: Once[TrajectoryView] | None = None,
+) -> TrajectoryView | Replayed:
     """Merge patch of contact and child data with `If-Match` (428 without, 412 stale); the
-    rules of intake hold, and the consent scope may only shrink (CONTRACT §9.3)."""
+    rules of intake hold, and the consent scope may only shrink (CONTRACT §9.3). Under an
+    idempotency key (GraphQL) the outcome is stored in the same transaction."""
     require(actor, Scope.TRAJECTORIES_UPDATE, roles=frozenset({Role.COORDINATOR}))
     if cmd.expected_version is None:
         raise PreconditionRequired("If-Match is verplicht bij PATCH.")
 
-    async def attempt() -> TrajectoryView:
+    async def attempt() -> TrajectoryView | Replayed:
         now = clock.now()
         async with uow:
+            replayed = await replay_first(once, uow)
+            if replayed is not None:
+                return replayed
             trajectory = await visible_trajectory(uow, cmd.trajectory_id, actor)
             if trajectory.version != cmd.expected_version:
                 raise VersionConflict(trajectory.version, precondition=True)
@@ -173,8 +201,10 @@ async def update(
                         trajectory, AuditAction.UPDATE, scope=Scope.TRAJECTORIES_UPDATE
                     )
                 )
+            view = TrajectoryView.of(trajectory, actor, today=today)
+            remember(once, uow, view)
             await uow.commit()
-        return TrajectoryView.of(trajectory, actor, today=today)
+        return view
 
     async def current() -> int:
         async with uow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, overload
 
 from domain.errors import (
     FieldProblem,
@@ -154,6 +154,7 @@ async def create(
     return view
 
 
+@overload
 async def update(
     cmd: UpdateVolunteer,
     *,
@@ -161,9 +162,34 @@ async def update(
     clock: Clock,
     actor: Actor,
     directory: OrganisationDirectory,
-) -> VolunteerView:
+    once: None = None,
+) -> VolunteerView: ...
+
+
+@overload
+async def update(
+    cmd: UpdateVolunteer,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    directory: OrganisationDirectory,
+    once: Once[VolunteerView],
+) -> VolunteerView | Replayed: ...
+
+
+async def update(
+    cmd: UpdateVolunteer,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    directory: OrganisationDirectory,
+    once: Once[VolunteerView] | None = None,
+) -> VolunteerView | Replayed:
     """Merge patch with `If-Match` (428 without, 412 stale); status moves follow the
-    volunteer status machine (R21)."""
+    volunteer status machine (R21). Under an idempotency key (GraphQL) the outcome is stored
+    in the same transaction."""
     require(actor, Scope.VOLUNTEERS_UPDATE, roles=MANAGERS)
     if cmd.expected_version is None:
         raise PreconditionRequired("If-Match is verplicht bij PATCH.")
@@ -178,8 +204,8 @@ async def update(
     if problems:
         raise RuleViolation(problems)
 
-    async def attempt() -> VolunteerView:
-        return await _update_once(cmd, uow=uow, clock=clock, actor=actor)
+    async def attempt() -> VolunteerView | Replayed:
+        return await _update_once(cmd, uow=uow, clock=clock, actor=actor, once=once)
 
     async def current() -> int:
         async with uow:
@@ -191,11 +217,19 @@ async def update(
 
 
 async def _update_once(
-    cmd: UpdateVolunteer, *, uow: UnitOfWork, clock: Clock, actor: Actor
-) -> VolunteerView:
+    cmd: UpdateVolunteer,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    once: Once[VolunteerView] | None,
+) -> VolunteerView | Replayed:
     now = clock.now()
     today = local_date(now)
     async with uow:
+        replayed = await replay_first(once, uow)
+        if replayed is not None:
+            return replayed
         volunteer = await visible_volunteer(uow, cmd.volunteer_id, actor)
         if volunteer.version != cmd.expected_version:
             raise VersionConflict(volunteer.version, precondition=True)
@@ -213,8 +247,10 @@ async def _update_once(
             uow.audit.record(
                 volunteer_entry(volunteer, AuditAction.UPDATE, scope=Scope.VOLUNTEERS_UPDATE)
             )
+        view = VolunteerView.of(volunteer, today=today)
+        remember(once, uow, view)
         await uow.commit()
-    return VolunteerView.of(volunteer, today=today)
+    return view
 
 
 async def get(volunteer_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> VolunteerView:

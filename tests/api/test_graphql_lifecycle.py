@@ -84,8 +84,10 @@ mutation Aanmaken($invoer: VrijwilligerInvoer!, $key: String) {{
   }}
 }}"""
 VRIJWILLIGER_BIJWERKEN = f"""
-mutation Wijzigen($id: ID!, $versie: Int!, $invoer: VrijwilligerWijzigingInvoer!) {{
-  vrijwilligerBijwerken(id: $id, versie: $versie, invoer: $invoer) {{
+mutation Wijzigen(
+  $id: ID!, $versie: Int!, $invoer: VrijwilligerWijzigingInvoer!, $key: String
+) {{
+  vrijwilligerBijwerken(id: $id, versie: $versie, invoer: $invoer, idempotencyKey: $key) {{
     __typename
     ... on VrijwilligerBijgewerkt {{ herhaald vrijwilliger {{ id versie capaciteit email }} }}
     {FOUT} {VALIDATIE} {STATUS_FOUT} {VERSIE_FOUT}
@@ -683,6 +685,25 @@ async def test_vrijwilliger_bijwerken_patches_with_versie_and_refuses_a_stale_on
     assert result["__typename"] == "VrijwilligerBijgewerkt"
     assert result["vrijwilliger"] == {"id": volunteer, "versie": 2, "capaciteit": 3, "email": None}
     assert (stale["__typename"], stale["huidigeVersie"]) == ("VersieConflict", 2)
+
+
+async def test_vrijwilliger_bijwerken_with_the_same_key_replays_the_first_answer(
+    backend: str, client: httpx.AsyncClient, auth: Auth
+) -> None:
+    volunteer = (await new_volunteer(client, auth))["id"]
+    headers, key = auth("coordinator", sub="coordinator-1"), an_idempotency_key()
+
+    first = await vrijwilliger_bijwerken(
+        client, headers, volunteer, {"capaciteit": 3}, versie=1, key=key
+    )
+    again = await vrijwilliger_bijwerken(
+        client, headers, volunteer, {"capaciteit": 3}, versie=1, key=key
+    )
+    stored = await client.get(f"/v1/vrijwilligers/{volunteer}", headers=headers)
+
+    assert (first["herhaald"], again["herhaald"]) == (False, True)
+    assert again["vrijwilliger"] == first["vrijwilliger"]
+    assert stored.json()["versie"] == first["vrijwilliger"]["versie"] == 2
 
 
 async def test_vrijwilliger_bijwerken_of_another_organisations_volunteer_is_niet_gevonden(

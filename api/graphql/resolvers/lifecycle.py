@@ -120,9 +120,11 @@ async def traject_bijwerken(
         trajectory_id = parse_id(traject_id)
         return validated(TrajectWijziging, body).to_command(trajectory_id, expected_version=versie)
 
-    async def run(cmd: UpdateTrajectory, _once: Once[TrajectoryView] | None) -> TrajectoryView:
+    async def run(
+        cmd: UpdateTrajectory, once: Once[TrajectoryView] | None
+    ) -> TrajectoryView | Replayed:
         return await trajectories.update(
-            cmd, uow=context.new_uow(), clock=context.clock, actor=context.actor
+            cmd, uow=context.new_uow(), clock=context.clock, actor=context.actor, once=once
         )
 
     result = await mutate(
@@ -136,7 +138,6 @@ async def traject_bijwerken(
         success=TrajectBijgewerkt.from_wire,
         failures=TRAJECT_BIJWERKEN_FAILURES,
         created=False,
-        stored_apart=True,
     )
     return cast(TrajectBijwerkenResultaat, result)
 

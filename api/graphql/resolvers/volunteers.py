@@ -185,13 +185,16 @@ async def vrijwilliger_bijwerken(
             volunteer_id, versie, validated(VrijwilligerWijziging, body).changes()
         )
 
-    async def run(cmd: UpdateVolunteer, _once: Once[VolunteerView] | None) -> VolunteerView:
+    async def run(
+        cmd: UpdateVolunteer, once: Once[VolunteerView] | None
+    ) -> VolunteerView | Replayed:
         return await volunteers.update(
             cmd,
             uow=context.new_uow(),
             clock=context.clock,
             actor=context.actor,
             directory=context.directory,
+            once=once,
         )
 
     result = await mutate(
@@ -205,7 +208,6 @@ async def vrijwilliger_bijwerken(
         success=VrijwilligerBijgewerkt.from_wire,
         failures=VRIJWILLIGER_BIJWERKEN_FAILURES,
         created=False,
-        stored_apart=True,
     )
     return cast(VrijwilligerBijwerkenResultaat, result)
 
