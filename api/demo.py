@@ -16,8 +16,9 @@ from datetime import date, timedelta
 from typing import Final
 
 from adapters.db.uow import SqlUnitOfWorkFactory
-from api.demo_lifecycle import Candidate, Pool, seed_trajectories
+from api.demo_lifecycle import seed_trajectories
 from api.demo_stories import COORDINATOR, SEED, Demo, phone, pinned_counts
+from api.demo_story_steps import Candidate, Pool
 from domain.model.calendar import local_date
 from domain.model.organisations import OrganisationDirectory
 from domain.model.volunteer import SupervisionKind, VolunteerStatus
