@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import to_json
@@ -14,10 +14,15 @@ from starlette.exceptions import HTTPException
 
 from api.errors import shape_problems
 from api.problems import PROBLEM_MEDIA_TYPE, acceptable
+from api.schemas.common import QueryInt, between
 from api.schemas.lean_validation import validate_json
 from domain.errors import FieldProblem, RuleViolation
 from domain.model.bsn import looks_like_bsn
 from domain.views import Page
+
+# The paging parameters of every list (CONTRACT §5.4).
+Limit = Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))]
+Cursor = Annotated[str | None, Query(max_length=512)]
 
 
 class InvalidParam(BaseModel):

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PortsDep
-from api.rest.common import json_media, known_query, link_header, problems
-from api.schemas.common import Line, QueryInt, at_least, between, matching
+from api.rest.common import Limit, json_media, known_query, link_header, problems
+from api.schemas.common import Line, QueryInt, at_least, matching
 from domain.services import events
 from domain.views import StoredEvent
 
@@ -79,7 +79,7 @@ async def list_events(
     request: Request,
     ports: PortsDep,
     na: Annotated[QueryInt, Query(ge=0, json_schema_extra=at_least(0))] = 0,
-    limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
+    limit: Limit = 50,
     type: Annotated[list[EventType] | None, Query(max_length=25)] = None,
 ) -> JSONResponse:
     """Events the token may see with a higher volgnummer than `na`, ascending.

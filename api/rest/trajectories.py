@@ -9,6 +9,8 @@ from fastapi.responses import Response
 
 from api.deps import PortsDep, parse_id
 from api.rest.common import (
+    Cursor,
+    Limit,
     json_body,
     json_media,
     json_response,
@@ -17,7 +19,7 @@ from api.rest.common import (
     problems,
 )
 from api.rest.writes import IF_MATCH_PARAMETER, if_match, not_modified
-from api.schemas.common import Line, QueryInt, between
+from api.schemas.common import Line
 from api.schemas.trajectories import Fase, Traject, TrajectLijst, TrajectStatus, traject_wire
 from api.schemas.trajectory_patch import TrajectWijziging
 from domain.model.trajectory import TrajectoryState
@@ -61,8 +63,8 @@ async def list_trajectories(
             json_schema_extra={"pattern": r"^[0-9a-fA-F-]{36}$"},
         ),
     ] = None,
-    limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
     expand: Expand = None,
 ) -> Response:
     """Newest first, cursor-paged; a volunteer sees only active trajectories matched to her.

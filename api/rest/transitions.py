@@ -9,6 +9,8 @@ from fastapi.responses import Response
 
 from api.deps import PortsDep, parse_id, ports_of
 from api.rest.common import (
+    Cursor,
+    Limit,
     json_body,
     json_media,
     json_response,
@@ -93,8 +95,8 @@ async def list_transitions(
     traject_id: str,
     request: Request,
     ports: PortsDep,
-    limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> Response:
     """Newest first; for a volunteer the reason masked and no `toelichting` (§9.2)."""
     found = await lifecycle.history(

@@ -9,6 +9,8 @@ from fastapi.responses import Response
 
 from api.deps import PortsDep, parse_id, ports_of
 from api.rest.common import (
+    Cursor,
+    Limit,
     json_body,
     json_media,
     known_query,
@@ -17,7 +19,6 @@ from api.rest.common import (
     request_body,
 )
 from api.rest.writes import IDEMPOTENCY_KEY_OPTIONAL, answer, idempotent, record_response
-from api.schemas.common import QueryInt, between
 from api.schemas.visits import (
     Huisbezoek,
     HuisbezoekCorrectie,
@@ -81,8 +82,8 @@ async def list_visits(
     request: Request,
     ports: PortsDep,
     inclusief_vervangen: Annotated[bool, Query(alias="inclusiefVervangen")] = False,
-    limit: Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> Response:
     """By `datum`, newest first; replaced records only with `inclusiefVervangen=true`; a
     volunteer sees only visits with her own id."""

@@ -9,6 +9,8 @@ from fastapi.responses import Response
 
 from api.deps import PortsDep, parse_id
 from api.rest.common import (
+    Cursor,
+    Limit,
     json_body,
     json_media,
     json_response,
@@ -26,7 +28,6 @@ from api.rest.writes import (
     not_modified,
     record_response,
 )
-from api.schemas.common import QueryInt, between
 from api.schemas.trajectories import TrajectLijst, traject_wire
 from api.schemas.volunteers import (
     Begeleiding,
@@ -55,8 +56,6 @@ router = APIRouter(
     tags=["vrijwilligers"],
     dependencies=[Depends(json_media)],
 )
-Limit = Annotated[QueryInt, Query(ge=1, le=200, json_schema_extra=between(1, 200))]
-Cursor = Annotated[str | None, Query(max_length=512)]
 
 
 def render_volunteer(view: VolunteerView) -> StoredResponse:
