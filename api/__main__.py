@@ -113,7 +113,8 @@ def main() -> int:
         if added is not None:
             sys.stdout.write(
                 f"Demodata: {added.referrals} nieuwe verwijzingen, {added.volunteers} nieuwe "
-                f"vrijwilligers, {added.visits} nieuwe huisbezoeken.\n"
+                f"vrijwilligers, {added.visits} nieuwe huisbezoeken, "
+                f"{added.meldcode_cases} nieuwe Meldcode-casussen.\n"
             )
         sys.stdout.write(banner(settings, demo_tokens(settings)) + "\n")
         sys.stdout.flush()

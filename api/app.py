@@ -37,6 +37,7 @@ from api.middleware import RequestContextMiddleware
 from api.request_gate import RequestGate
 from api.rest import (
     events,
+    meldcode,
     operations,
     referrals,
     trajectories,
@@ -45,6 +46,8 @@ from api.rest import (
     volunteers,
 )
 from api.rest.common import Problem
+from api.schemas.meldcode import NieuwSignaal
+from api.schemas.meldcode_steps import NieuweMeldcodeStap
 from api.schemas.referrals import NieuweVerwijzing
 from api.schemas.trajectory_patch import TrajectWijziging
 from api.schemas.transitions import NieuweOvergang
@@ -171,6 +174,7 @@ def create_app(
         transitions,
         visits,
         volunteers,
+        meldcode,
         events,
         operations,
     ):
@@ -301,6 +305,8 @@ BODIES_READ_BY_ROUTES: tuple[type[BaseModel], ...] = (
     NieuwHuisbezoek,
     HuisbezoekCorrectie,
     TrajectWijziging,
+    NieuwSignaal,
+    NieuweMeldcodeStap,
 )
 
 

@@ -17,6 +17,7 @@ from typing import Final
 
 from adapters.db.uow import SqlUnitOfWorkFactory
 from api.demo_lifecycle import seed_trajectories
+from api.demo_meldcode import seed_meldcode
 from api.demo_stories import COORDINATOR, SEED, Demo, phone, pinned_counts
 from api.demo_story_steps import Candidate, Pool
 from domain.model.calendar import local_date
@@ -117,6 +118,7 @@ class DemoSummary:
     referrals: int
     volunteers: int
     visits: int
+    meldcode_cases: int = 0
 
 
 class _FirstId:
@@ -298,4 +300,5 @@ async def seed(factory: SqlUnitOfWorkFactory, directory: OrganisationDirectory) 
     found, new_volunteers = await seed_volunteers(demo)
     counts = await seed_trajectories(demo, _pool(found))
     await _finish(demo, found)
-    return DemoSummary(counts.trajectories, new_volunteers, counts.visits)
+    cases = await seed_meldcode(demo)
+    return DemoSummary(counts.trajectories, new_volunteers, counts.visits, cases)

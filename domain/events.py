@@ -154,3 +154,88 @@ class ReferralFeedbackChanged(DomainEvent):
     @property
     def recipient(self) -> str | None:
         return self.referrer
+
+
+@dataclass(frozen=True, slots=True)
+class MeldcodeSignalReceived(DomainEvent):
+    """A signal on a trajectory (CONTRACT §12.1); only for host tokens with
+    `meldcode.behandelen` (R34). `subject` is the signal."""
+
+    type: ClassVar[str] = "nl.mim.meldcode.signaal-ontvangen"
+    audience: ClassVar[Audience] = Audience.MELDCODE
+    urgent: ClassVar[bool] = False
+    case_id: str
+    trajectory_id: str
+    acute_danger: bool
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "casusId": self.case_id,
+            "trajectId": self.trajectory_id,
+            "signaalId": self.subject,
+            "acuutGevaar": self.acute_danger,
+        }
+
+    def dataref(self) -> str:
+        return f"/v1/signalen/{self.subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class MeldcodeAcuteSignal(MeldcodeSignalReceived):
+    """`acuutGevaar: true`: delivered ahead of every pending delivery (R24)."""
+
+    type: ClassVar[str] = "nl.mim.meldcode.acuut-gesignaleerd"
+    urgent: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True)
+class MeldcodeStepRecorded(DomainEvent):
+    type: ClassVar[str] = "nl.mim.meldcode.stap-vastgelegd"
+    audience: ClassVar[Audience] = Audience.MELDCODE
+    case_id: str
+    step: str
+    status_after: str
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "casusId": self.case_id,
+            "stapId": self.subject,
+            "stap": self.step,
+            "statusNa": self.status_after,
+        }
+
+    def dataref(self) -> str:
+        return f"/v1/meldcode-casussen/{self.case_id}/stappen/{self.subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class MeldcodeCaseDecided(DomainEvent):
+    type: ClassVar[str] = "nl.mim.meldcode.besloten"
+    audience: ClassVar[Audience] = Audience.MELDCODE
+    case_id: str
+    report_necessary: bool
+    help_possible: bool
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "casusId": self.case_id,
+            "meldenNoodzakelijk": self.report_necessary,
+            "hulpMogelijk": self.help_possible,
+        }
+
+    def dataref(self) -> str:
+        return f"/v1/meldcode-casussen/{self.case_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class MeldcodeCaseClosed(DomainEvent):
+    type: ClassVar[str] = "nl.mim.meldcode.afgesloten"
+    audience: ClassVar[Audience] = Audience.MELDCODE
+    case_id: str
+    closing_reason: str
+
+    def data(self) -> dict[str, Any]:
+        return {"casusId": self.case_id, "afsluitreden": self.closing_reason}
+
+    def dataref(self) -> str:
+        return f"/v1/meldcode-casussen/{self.case_id}"

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from domain.model.audit import AuditEntry
 from domain.model.history import TransitionRecord
+from domain.model.meldcode import MeldcodeCase, Signal, Step
 from domain.model.referral import Referral
 from domain.model.trajectory import Trajectory
 from domain.model.visit import Visit
@@ -17,6 +18,7 @@ from domain.model.volunteer import Supervision, Volunteer
 from domain.policy import Actor
 from domain.views import StoredEvent, TrajectoryFilter
 from domain.views.lifecycle import VisitFilter
+from domain.views.meldcode import CaseFilter
 from domain.views.volunteers import VolunteerFilter
 
 
@@ -172,6 +174,51 @@ class SupervisionRepository(Protocol):
     async def training_sessions(self, volunteer_id: str) -> frozenset[int]: ...
 
 
+class MeldcodeRepository(Protocol):
+    """Meldcode cases with their signals and steps (CONTRACT §12): cases are loaded for
+    change and written back guarded by their version; signals and steps are only added."""
+
+    def add(self, case: MeldcodeCase) -> None:
+        """A new case; a second case not `afgesloten` for one trajectory is `StaleVersion`
+        at commit (R22), so the use case re-reads and joins the one stored first."""
+        ...
+
+    async def get(self, case_id: str) -> MeldcodeCase | None: ...
+
+    async def open_for(self, trajectory_id: str) -> MeldcodeCase | None:
+        """The trajectory's case that is not `afgesloten`, loaded for change."""
+        ...
+
+    async def page(
+        self, selection: CaseFilter, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[MeldcodeCase]:
+        """Newest first (`geopendOp` desc, then id)."""
+        ...
+
+    def add_signal(self, signal: Signal) -> None: ...
+
+    async def signal(self, signal_id: str) -> tuple[Signal, MeldcodeCase] | None: ...
+
+    async def signals(self, case_id: str) -> Sequence[Signal]:
+        """Oldest first."""
+        ...
+
+    def add_step(self, step: Step) -> None: ...
+
+    async def step(self, case_id: str, step_id: str) -> Step | None: ...
+
+    async def steps(self, case_id: str, *, after: int, limit: int) -> Sequence[Step]:
+        """By `volgnummer` ascending, those above `after`."""
+        ...
+
+    def mark_trajectory(
+        self, trajectory_id: str, *, open_case: bool, held_until: date | None
+    ) -> None:
+        """The trajectory's derived `meldcodeCasusOpen` and legal hold: written with the
+        commit, without raising the trajectory's `versie` (§5.1)."""
+        ...
+
+
 class EventFeed(Protocol):
     async def after(
         self,
@@ -225,6 +272,9 @@ class UnitOfWork(Protocol):
 
     @property
     def supervisions(self) -> SupervisionRepository: ...
+
+    @property
+    def meldcode(self) -> MeldcodeRepository: ...
 
     @property
     def events(self) -> EventFeed: ...

@@ -21,6 +21,7 @@ from domain.errors import RequestInProgress
 from domain.events import Audience, DomainEvent
 from domain.model.audit import AuditEntry
 from domain.model.history import TransitionRecord
+from domain.model.meldcode import MeldcodeCase, Signal, Step
 from domain.model.organisations import HostOrganisation, OrganisationDirectory
 from domain.model.referral import (
     Address,
@@ -46,6 +47,7 @@ from domain.ports import IdempotencyClaim, KeyTaken, StoredResponse, UnitOfWork
 from domain.views import StoredEvent, TrajectoryFilter
 from domain.views.lifecycle import VisitFilter
 from domain.views.volunteers import VolunteerFilter
+from tests.fake_meldcode import FakeMeldcodeRepository
 
 # ---------------------------------------------------------------------------------------
 # Clock and ids
@@ -107,6 +109,9 @@ class _Rows:
     transitions: dict[str, TransitionRecord] = field(default_factory=dict)
     visits: dict[str, Visit] = field(default_factory=dict)
     supervisions: dict[str, Supervision] = field(default_factory=dict)
+    cases: dict[str, MeldcodeCase] = field(default_factory=dict)
+    signals: dict[str, Signal] = field(default_factory=dict)
+    steps: dict[str, Step] = field(default_factory=dict)
 
 
 class _Session:
@@ -114,6 +119,7 @@ class _Session:
         self.committed = _Rows()
         self.work: _Rows | None = None
         self.tracked: list[Trajectory] = []  # added or loaded: commit turns their events into rows
+        self.cases: list[MeldcodeCase] = []  # likewise
         self.key_taken = False  # a staged referral met an existing business key
 
     def rows(self) -> _Rows:
@@ -509,6 +515,7 @@ class FakeUnitOfWork:
         self.transitions = FakeTransitionLog(self._session)
         self.visits = FakeVisitRepository(self._session)
         self.supervisions = FakeSupervisionRepository(self._session)
+        self.meldcode = FakeMeldcodeRepository(self._session.rows, self._session.cases.append)
         self.events = FakeEventFeed()  # also the outbox: `events.rows`, `events.published`
         self.idempotency = FakeIdempotencyStore()
         self.audit = FakeAuditLog()
@@ -520,6 +527,7 @@ class FakeUnitOfWork:
             raise RuntimeError("a unit of work is not re-entrant")
         self._session.work = copy.deepcopy(self._session.committed)
         self._session.tracked = []
+        self._session.cases.clear()
         self._session.key_taken = False
         return self
 
@@ -539,6 +547,7 @@ class FakeUnitOfWork:
             raise KeyTaken("business key or Idempotency-Key already stored")
         queues = [t.pending_events for t in self._session.tracked]
         queues += [v.pending_events for v in rows.volunteers.values()]
+        queues += [c.pending_events for c in self._session.cases]
         for queue in {id(q): q for q in queues}.values():
             for event in queue:
                 self.events.append(event, event_id=self._ids.new(), at=self._clock.now())
@@ -555,6 +564,7 @@ class FakeUnitOfWork:
         if self._session.work is not None:
             self._session.work = copy.deepcopy(self._session.committed)
         self._session.tracked = []
+        self._session.cases.clear()
         self._session.key_taken = False
         self.audit.pending.clear()
         self.idempotency.pending.clear()

@@ -169,6 +169,10 @@ def trajectory_row(t: Trajectory) -> dict[str, Any]:
         "anonymised_at": t.anonymised_at,
         "created_at": t.created_at,
         "updated_at": t.updated_at,
+        # Set by the Meldcode cases only (adapters.db.meldcode_repository); a write-back sends
+        # only the columns that changed, so these never go out with a trajectory's own change.
+        "meldcode_open": t.meldcode_case_open,
+        "held_until": t.held_until,
     }
 
 
@@ -214,4 +218,6 @@ def trajectory_from_row(row: Any) -> Trajectory:
         closed_date=row.closed_date,
         anonymised_at=row.anonymised_at,
         visit_counts=VisitCounts(row.visits_introduction, row.visits_execution, row.visits_closing),
+        meldcode_case_open=row.meldcode_open,
+        held_until=row.held_until,
     )

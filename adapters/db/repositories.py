@@ -22,6 +22,7 @@ from adapters.db.mappers import (
 )
 from adapters.db.read_batches import TrajectoryReads
 from adapters.db.tables import ReferralRow, TrajectoryRow, VisitRow, table_of
+from domain.model.meldcode import MeldcodeCase
 from domain.model.referral import Referral
 from domain.model.trajectory import ACTIVE, Trajectory, TrajectoryState
 from domain.model.volunteer import Volunteer
@@ -65,6 +66,14 @@ class Tracked:
         self.new_volunteers: list[Volunteer] = []
         self.inserts: list[tuple[sa.Table, dict[str, Any]]] = []  # append-only records
         self.replaced_visits: list[tuple[str, str]] = []  # (old, new)
+        self.cases: list[MeldcodeCase] = []
+        self.new_cases: list[MeldcodeCase] = []
+        # trajectory id -> (a Meldcode case open, held until): derived, no `versie` (§5.1)
+        self.trajectory_marks: dict[str, tuple[bool, date | None]] = {}
+
+    @property
+    def meldcode(self) -> bool:
+        return bool(self.cases or self.new_cases or self.trajectory_marks)
 
 
 class SqlReferralRepository:

@@ -21,6 +21,7 @@ from adapters.db.lifecycle_repositories import (
     SqlVolunteerRepository,
 )
 from adapters.db.mappers import referral_row, trajectory_row
+from adapters.db.meldcode_repository import SqlMeldcodeRepository
 from adapters.db.outbox import SqlEventFeed, event_rows, event_t, write_events
 from adapters.db.read_batches import TrajectoryReads
 from adapters.db.repositories import (
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     transitions: SqlTransitionLog
     visits: SqlVisitRepository
     supervisions: SqlSupervisionRepository
+    meldcode: SqlMeldcodeRepository
     events: SqlEventFeed
     idempotency: SqlIdempotencyStore
     audit: SqlAuditLog
@@ -75,6 +77,7 @@ class SqlUnitOfWork:
         self.transitions = SqlTransitionLog(conn, self._tracked)
         self.visits = SqlVisitRepository(conn, self._tracked)
         self.supervisions = SqlSupervisionRepository(conn, self._tracked)
+        self.meldcode = SqlMeldcodeRepository(conn, self._tracked)
         self.events = SqlEventFeed(conn)
         self.idempotency = SqlIdempotencyStore(conn, now=self._clock.now())
         self.audit = SqlAuditLog()
@@ -95,6 +98,7 @@ class SqlUnitOfWork:
         tracked = self._tracked
         pending: list[list[DomainEvent]] = [t.pending_events for t in tracked.trajectories]
         pending += [v.pending_events for v in [*tracked.volunteers, *tracked.new_volunteers]]
+        pending += [c.pending_events for c in [*tracked.cases, *tracked.new_cases]]
         for queue in {id(q): q for q in pending}.values():
             events.extend(queue)
             queue.clear()

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.lifecycle_mappers import volunteer_row
 from adapters.db.lifecycle_repositories import visit_t, volunteer_t
+from adapters.db.meldcode_repository import write_cases, write_marks
 from adapters.db.repositories import Tracked
 from adapters.db.write_statement import FIXED, changed_aggregates
 from domain.ports import StaleVersion
@@ -35,8 +36,10 @@ async def write_changes(conn: AsyncConnection, tracked: Tracked) -> None:
         await conn.execute(
             sa.insert(volunteer_t), [volunteer_row(v) for v in tracked.new_volunteers]
         )
+    await write_cases(conn, tracked)
     for table, row in tracked.inserts:
         await conn.execute(sa.insert(table), row)
+    await write_marks(conn, tracked)
     for old, new in tracked.replaced_visits:
         statement = (
             sa.update(visit_t)

@@ -27,6 +27,8 @@ from adapters.db.json_rows import column_type
 from adapters.db.lifecycle_mappers import volunteer_row
 from adapters.db.lifecycle_repositories import volunteer_t
 from adapters.db.mappers import trajectory_row
+from adapters.db.meldcode_mappers import case_row
+from adapters.db.meldcode_repository import case_t
 from adapters.db.repositories import Tracked, trajectory_t
 from domain.ports import StaleVersion
 
@@ -59,6 +61,11 @@ def changed_aggregates(tracked: Tracked) -> list[tuple[sa.Table, dict[str, Any],
         for v in tracked.volunteers
         if seen.get(v.id) not in (None, v.version)
     ]
+    current += [
+        (case_t, c.id, case_row(c))
+        for c in tracked.cases
+        if seen.get(c.id) not in (None, c.version)
+    ]
     changed = []
     for table, key, row in current:
         before = rows.get(key, {})
@@ -70,7 +77,12 @@ def changed_aggregates(tracked: Tracked) -> list[tuple[sa.Table, dict[str, Any],
 def write_set(tracked: Tracked) -> WriteSet | None:
     """The tracked writes as one statement, or None when they need more than one."""
     changed = changed_aggregates(tracked)
-    if len(changed) > 1 or tracked.replaced_visits or tracked.new_referral is not None:
+    if (
+        len(changed) > 1
+        or tracked.replaced_visits
+        or tracked.new_referral is not None
+        or tracked.meldcode
+    ):
         return None
     writes = WriteSet(update=changed[0] if changed else None)
     writes.add(volunteer_t, [volunteer_row(v) for v in tracked.new_volunteers])

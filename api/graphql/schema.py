@@ -30,8 +30,15 @@ from api.graphql.lifecycle_results import (
     VrijwilligerAanmakenResultaat,
     VrijwilligerBijwerkenResultaat,
 )
+from api.graphql.meldcode_types import (
+    MeldcodeCasus,
+    MeldcodeCasusVerbinding,
+    MeldcodeStapVastleggenResultaat,
+    Signaal,
+    SignaalMeldenResultaat,
+)
 from api.graphql.related_types import Matchvoorstel, Vrijwilliger, VrijwilligerVerbinding
-from api.graphql.resolvers import lifecycle, referrals, trajectories, volunteers
+from api.graphql.resolvers import lifecycle, meldcode, referrals, trajectories, volunteers
 from api.graphql.results import AanmeldenResultaat
 from api.graphql.traject import Traject, TrajectVerbinding
 from api.graphql.types import VerwijzingStatus, VerwijzingStatusLijst
@@ -51,6 +58,11 @@ class Query:
     matchvoorstellen: list[Matchvoorstel] | None = strawberry.field(
         resolver=volunteers.matchvoorstellen
     )
+    meldcode_casus: MeldcodeCasus | None = strawberry.field(resolver=meldcode.meldcode_casus)
+    meldcode_casussen: MeldcodeCasusVerbinding = strawberry.field(
+        resolver=meldcode.meldcode_casussen
+    )
+    signaal: Signaal | None = strawberry.field(resolver=meldcode.signaal)
 
 
 @strawberry.type
@@ -76,6 +88,10 @@ class Mutation:
     )
     begeleiding_vastleggen: BegeleidingVastleggenResultaat = strawberry.field(
         resolver=volunteers.begeleiding_vastleggen
+    )
+    signaal_melden: SignaalMeldenResultaat = strawberry.field(resolver=meldcode.signaal_melden)
+    meldcode_stap_vastleggen: MeldcodeStapVastleggenResultaat = strawberry.field(
+        resolver=meldcode.meldcode_stap_vastleggen
     )
 
 

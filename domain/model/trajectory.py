@@ -121,6 +121,9 @@ class Trajectory:
     anonymised_at: datetime | None = None
     visit_counts: VisitCounts = field(default_factory=VisitCounts)
     referrer_org: str | None = None  # the referrer's `org` code, loaded with the trajectory
+    # Derived from its Meldcode cases (CONTRACT §9.1, §16): no `versie`, no event of their own.
+    meldcode_case_open: bool = False
+    held_until: date | None = None  # the legal hold of its closed cases
     pending_events: list[DomainEvent] = field(default_factory=list, repr=False)
 
     @property
@@ -133,6 +136,10 @@ class Trajectory:
 
     def age_in_months(self, today: date) -> int:
         return age_in_months(self.child.birth_date, today)
+
+    def legal_hold(self, today: date) -> bool:
+        """`juridischeBewaring`: an open Meldcode case, or a closed one's retention."""
+        return self.meldcode_case_open or (self.held_until is not None and today <= self.held_until)
 
     @property
     def feedback(self) -> FeedbackStatus:

@@ -128,7 +128,12 @@ def _to_paused(trajectory: Trajectory, cmd: TransitionTrajectory, ctx: Transitio
     the scope and an open case."""
     if cmd.reason == PauseReason.MELDCODE and not ctx.unmasks_meldcode:
         raise Forbidden("Reden meldcode vereist meldcode.behandelen.")
-    if trajectory.state is S.PAUSED:
+    if trajectory.state is S.PAUSED and ctx.meldcode_decision:
+        if cmd.reason != PauseReason.MELDCODE:  # `onderbreken` turns a pause into a meldcode one
+            raise refuse(trajectory, cmd.target, ctx, condition="alleen-meldcode")
+        if not ctx.open_meldcode_case:
+            raise refuse(trajectory, cmd.target, ctx, condition="meldcode-casus-vereist")
+    elif trajectory.state is S.PAUSED:
         if cmd.reason != PauseReason.VOLUNTEER_CHANGES or trajectory.reason in (
             PauseReason.MELDCODE,
             PauseReason.VOLUNTEER_CHANGES,
@@ -143,7 +148,7 @@ def _to_paused(trajectory: Trajectory, cmd: TransitionTrajectory, ctx: Transitio
 def _resume(trajectory: Trajectory, cmd: TransitionTrajectory, ctx: TransitionContext) -> None:
     """R12, R13: a resume after a volunteer change names the new volunteer; a `meldcode`
     pause ends only through the Meldcode step `mim_voortzetting` or the 24-month task."""
-    if trajectory.reason == PauseReason.MELDCODE:
+    if trajectory.reason == PauseReason.MELDCODE and not ctx.meldcode_decision:
         raise refuse(trajectory, cmd.target, ctx, condition="meldcode-besluit-vereist")
     if trajectory.reason == PauseReason.VOLUNTEER_CHANGES and cmd.volunteer_id is None:
         raise RuleViolation.of("vrijwilligerId", "verplicht", "Een nieuwe vrijwilliger is nodig.")
@@ -164,7 +169,11 @@ def _to_closed(trajectory: Trajectory, cmd: TransitionTrajectory, ctx: Transitio
 def _to_closing(trajectory: Trajectory, cmd: TransitionTrajectory, ctx: TransitionContext) -> None:
     if trajectory.state is S.PAUSED and trajectory.phase is S.CLOSING:
         _resume(trajectory, cmd, ctx)
-    elif trajectory.state is S.PAUSED and trajectory.reason == PauseReason.MELDCODE:
+    elif (
+        trajectory.state is S.PAUSED
+        and trajectory.reason == PauseReason.MELDCODE
+        and not ctx.meldcode_decision
+    ):
         raise refuse(trajectory, cmd.target, ctx, condition="meldcode-besluit-vereist")
 
 

@@ -91,6 +91,8 @@ class TransitionContext:
     unmasks_meldcode: bool
     volunteer: MatchableVolunteer | None = None  # the one named by `vrijwilligerId`
     open_meldcode_case: bool = False
+    # the Meldcode step `mim_voortzetting`, the only way in and out of a `meldcode` pause
+    meldcode_decision: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +207,15 @@ def refuse(
 
 def check_pair(trajectory: Trajectory, target: TrajectoryState, ctx: TransitionContext) -> None:
     """409 `ongeldige-overgang` for a pair the table lacks, a resume into another phase, or a
-    system-only move by a user (R11, R14)."""
-    if target not in allowed_targets(trajectory, ctx.kind):
+    system-only move by a user (R11, R14); `voortzetten` of a `meldcode` pause after the
+    24-month date goes straight into afsluiting (R15)."""
+    continued_late = (
+        ctx.meldcode_decision
+        and trajectory.state is S.PAUSED
+        and trajectory.reason == PauseReason.MELDCODE
+        and target is S.CLOSING
+    )
+    if not continued_late and target not in allowed_targets(trajectory, ctx.kind):
         raise refuse(trajectory, target, ctx)
 
 

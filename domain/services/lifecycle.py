@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final, TypeVar
 
 from domain.errors import NotFound, RequestInProgress, VersionConflict
 from domain.events import ReferralFeedbackChanged, VolunteerUpdated
 from domain.model import lifecycle
-from domain.model.audit import AuditAction
+from domain.model.audit import AuditAction, AuditEntry, Purpose
 from domain.model.calendar import local_date
 from domain.model.cursor import decode_cursor, encode_cursor, next_after
 from domain.model.history import TransitionRecord
@@ -107,15 +107,11 @@ async def _transition_once(
             kind=ActorKind.SYSTEM if actor.role is Role.SYSTEM else ActorKind.USER,
             unmasks_meldcode=actor.unmasks_meldcode,
             volunteer=named,
+            open_meldcode_case=trajectory.meldcode_case_open,
         )
         change = lifecycle.transition(trajectory, cmd, ctx, at=now)
-        await _update_volunteers(uow, change, named=named, at=now, actor=actor)
-        if change.feedback_changed:
-            await _tell_referrer(uow, trajectory, actor)
-        record = _record(trajectory, change, ids=ids, actor=actor, at=now)
-        uow.transitions.add(record)
-        uow.audit.record(
-            trajectory_entry(trajectory, AuditAction.UPDATE, scope=Scope.TRAJECTORIES_UPDATE)
+        record = await apply_change(
+            uow, trajectory, change, named=named, ids=ids, actor=actor, at=now
         )
         result = TransitionResult(
             TransitionView.of(record, actor, warnings=change.warnings), trajectory.version
@@ -123,6 +119,38 @@ async def _transition_once(
         remember(once, uow, result)
         await uow.commit()
     return result
+
+
+async def apply_change(
+    uow: UnitOfWork,
+    trajectory: Trajectory,
+    change: StateChange,
+    *,
+    named: Volunteer | None,
+    ids: IdGenerator,
+    actor: Actor,
+    at: datetime,
+    scope: Scope = Scope.TRAJECTORIES_UPDATE,
+) -> TransitionRecord:
+    """What follows a move, in its transaction: the volunteers' counts, the referrer's
+    feedback, the Overgang and the audit lines. A move made by a Meldcode step is audited as
+    Meldcode processing (purpose and sensitivity `meldcode`), so the access report marks it."""
+    marked = _marked if scope is Scope.MELDCODE_HANDLE else _unmarked
+    await _update_volunteers(uow, change, named=named, at=at, scope=scope, marked=marked)
+    if change.feedback_changed:
+        await _tell_referrer(uow, trajectory, actor)
+    record = _record(trajectory, change, ids=ids, actor=actor, at=at)
+    uow.transitions.add(record)
+    uow.audit.record(marked(trajectory_entry(trajectory, AuditAction.UPDATE, scope=scope)))
+    return record
+
+
+def _marked(entry: AuditEntry) -> AuditEntry:
+    return replace(entry, purpose=Purpose.MELDCODE, meldcode=True)
+
+
+def _unmarked(entry: AuditEntry) -> AuditEntry:
+    return entry
 
 
 def _record(
@@ -144,7 +172,13 @@ def _record(
 
 
 async def _update_volunteers(
-    uow: UnitOfWork, change: StateChange, *, named: Volunteer | None, at: datetime, actor: Actor
+    uow: UnitOfWork,
+    change: StateChange,
+    *,
+    named: Volunteer | None,
+    at: datetime,
+    scope: Scope,
+    marked: Callable[[AuditEntry], AuditEntry],
 ) -> None:
     """Her running trajectories follow the match: +1 when matched, -1 when released (a
     volunteer change or the end of the trajectory), and a completion when it closed."""
@@ -160,9 +194,7 @@ async def _update_volunteers(
         if volunteer is None:
             continue  # removed by the retention purge; nothing left to count
         adjust_running(volunteer, running=running, completed=completed, at=at)
-        uow.audit.record(
-            volunteer_entry(volunteer, AuditAction.UPDATE, scope=Scope.TRAJECTORIES_UPDATE)
-        )
+        uow.audit.record(marked(volunteer_entry(volunteer, AuditAction.UPDATE, scope=scope)))
 
 
 def adjust_running(volunteer: Volunteer, *, running: int, completed: int, at: datetime) -> None:
