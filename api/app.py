@@ -28,18 +28,21 @@ from adapters.db.sealer import Sealer
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.logging import configure_logging
 from adapters.organisations_toml import demo_configuration, load_directory
+from adapters.webhooks.resolver import SystemResolver
 from api import errors
 from api.deps import Services, access_context
 from api.direct_route import direct_route
 from api.graphql.router import graphql_routes
 from api.metrics import MimMetrics
 from api.middleware import RequestContextMiddleware
+from api.relay import Relay
 from api.request_gate import RequestGate
 from api.rest import (
     events,
     meldcode,
     operations,
     referrals,
+    subscriptions,
     trajectories,
     transitions,
     visits,
@@ -49,6 +52,7 @@ from api.rest.common import Problem
 from api.schemas.meldcode import NieuwSignaal
 from api.schemas.meldcode_steps import NieuweMeldcodeStap
 from api.schemas.referrals import NieuweVerwijzing
+from api.schemas.subscriptions import NieuwAbonnement
 from api.schemas.trajectory_patch import TrajectWijziging
 from api.schemas.transitions import NieuweOvergang
 from api.schemas.visits import HuisbezoekCorrectie, NieuwHuisbezoek
@@ -58,7 +62,9 @@ from api.tasks import Scheduler
 from domain.errors import DomainError
 from domain.model.audit import AuditAction, AuditEntry, Purpose
 from domain.model.organisations import OrganisationDirectory
+from domain.model.subscription import AllowList
 from domain.ports import AccessContext, Clock, IdGenerator
+from domain.services.subscriptions import UrlGuard
 
 API_VERSION = "1.0.0"
 GC_YOUNGEST = 20_000  # the default, 700, runs a collection every few requests
@@ -115,16 +121,23 @@ def create_app(
         directory=organisation_directory(settings),
         verifier=token_verifier(settings, clock),
         record_failure=record_failure,
+        url_guard=UrlGuard(
+            SystemResolver(),
+            AllowList.parse(settings.webhook_allowed_hosts),
+            allow_http=settings.webhook_http_allowed,
+        ),
     )
 
     sealer = Sealer(engine)
     scheduler = Scheduler(engine, factory, metrics=metrics, now=clock.now)
+    relay = Relay(engine, guard=wiring.url_guard, clock=clock, metrics=metrics)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.scheduler:
             sealer.start()
             scheduler.start()
+            relay.start()
         # Everything built at start-up lives as long as the process: keep it out of the
         # collector's generations, which it would otherwise scan again and again; and collect
         # the youngest generation less often (a request allocates a few thousand objects).
@@ -133,6 +146,7 @@ def create_app(
         try:
             yield
         finally:
+            await relay.stop()
             await scheduler.stop()
             await sealer.stop()
             await engine.dispose()
@@ -157,10 +171,12 @@ def create_app(
         if not settings.scheduler:
             checks["scheduler"] = "uit"
         else:
-            checks["scheduler"] = "ok" if sealer.running and scheduler.running else "fout"
+            loops = (sealer, scheduler, relay)
+            checks["scheduler"] = "ok" if all(loop.running for loop in loops) else "fout"
         return checks
 
     app.state.services = wiring
+    app.state.relay = relay
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.metrics_token = settings.metrics_token
@@ -175,6 +191,7 @@ def create_app(
         visits,
         volunteers,
         meldcode,
+        subscriptions,
         events,
         operations,
     ):
@@ -307,6 +324,7 @@ BODIES_READ_BY_ROUTES: tuple[type[BaseModel], ...] = (
     TrajectWijziging,
     NieuwSignaal,
     NieuweMeldcodeStap,
+    NieuwAbonnement,
 )
 
 

@@ -21,6 +21,7 @@ from domain.model.contact import IDEMPOTENCY_KEY
 from domain.model.organisations import OrganisationDirectory
 from domain.policy import Actor
 from domain.ports import AccessContext, Clock, IdempotencyClaim, IdGenerator, UnitOfWork
+from domain.services.subscriptions import UrlGuard
 
 
 class UnitOfWorkFactory(Protocol):
@@ -37,6 +38,7 @@ class Services:
     directory: OrganisationDirectory
     verifier: TokenVerifier
     record_failure: Callable[[AccessContext, Sequence[AuditEntry], int], Awaitable[None]]
+    url_guard: UrlGuard
 
 
 def actor_of(request: Request, wiring: Services) -> Actor:
@@ -71,6 +73,7 @@ class Ports:
     clock: Clock
     ids: IdGenerator
     directory: OrganisationDirectory
+    url_guard: UrlGuard
 
     def uow(self) -> UnitOfWork:
         return self.new_uow()
@@ -86,6 +89,7 @@ async def ports_of(request: Request) -> Ports:
         clock=wiring.clock,
         ids=wiring.ids,
         directory=wiring.directory,
+        url_guard=wiring.url_guard,
     )
 
 

@@ -88,7 +88,9 @@ def _refusal(scope: Scope, headers: dict[bytes, str]) -> tuple[DomainError | str
     allowed = {"application/json"} | (
         {"application/merge-patch+json"} if scope.get("method") == "PATCH" else set()
     )
-    if media not in allowed:
+    # A POST without a body at all (an action such as `…/opnieuw`) needs no media type.
+    empty = not media and headers.get(b"content-length") == "0"
+    if media not in allowed and not empty:
         return "mediatype-niet-ondersteund", 415
     keys = [key for key, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"))]
     if keys:

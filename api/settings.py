@@ -43,6 +43,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     rate_limit: int = 600
     demo_data: bool = False
+    webhook_http_allowed: bool = False  # MIM_WEBHOOK_HTTP_TOEGESTAAN, never in production
+    webhook_allowed_hosts: str = ""  # MIM_WEBHOOK_TOEGESTANE_HOSTS: hosts and CIDRs
 
     @property
     def production(self) -> bool:
@@ -63,6 +65,8 @@ class Settings:
         if (self.jwt_secret is None) != (self.jwt_algorithm != "HS256") and given:
             raise SettingsError("HS256 goes with MIM_JWT_SECRET, RS256/ES256 with a public key")
         if self.production:
+            if self.webhook_http_allowed:
+                raise SettingsError("production refuses MIM_WEBHOOK_HTTP_TOEGESTAAN=aan")
             if self.uses_development_key:
                 raise SettingsError("production refuses the development key: set MIM_JWT_*")
             if self.organisations_file is None:
@@ -106,4 +110,6 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         cors_origins=origins,
         rate_limit=rate_limit,
         demo_data=_switch(env.get("MIM_DEMO_DATA"), default=False),
+        webhook_http_allowed=_switch(env.get("MIM_WEBHOOK_HTTP_TOEGESTAAN"), default=False),
+        webhook_allowed_hosts=env.get("MIM_WEBHOOK_TOEGESTANE_HOSTS", ""),
     ).check()

@@ -239,3 +239,29 @@ class MeldcodeCaseClosed(DomainEvent):
 
     def dataref(self) -> str:
         return f"/v1/meldcode-casussen/{self.case_id}"
+
+
+# Every published type (CONTRACT §13.1) and who may receive it: what a subscription may ask for.
+# Types without a class here are emitted by later issues (the retention purge, break-glass).
+EVENT_AUDIENCES: dict[str, Audience] = {
+    **{
+        kind.type: kind.audience
+        for kind in (
+            ReferralReceived,
+            ReferralFeedbackChanged,
+            TrajectoryStateChanged,
+            TrajectoryUpdated,
+            VisitRecorded,
+            VisitCorrected,
+            VolunteerUpdated,
+            MeldcodeSignalReceived,
+            MeldcodeAcuteSignal,
+            MeldcodeStepRecorded,
+            MeldcodeCaseDecided,
+            MeldcodeCaseClosed,
+        )
+    },
+    "nl.mim.traject.gegevens-verwijderd": Audience.HOST,
+    "nl.mim.audit.noodtoegang-gebruikt": Audience.PRIVACY,
+}
+URGENT_TYPES: frozenset[str] = frozenset({MeldcodeAcuteSignal.type})

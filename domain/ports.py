@@ -12,6 +12,7 @@ from domain.model.audit import AuditEntry
 from domain.model.history import TransitionRecord
 from domain.model.meldcode import MeldcodeCase, Signal, Step
 from domain.model.referral import Referral
+from domain.model.subscription import Delivery, DeliveryStatus, Subscription
 from domain.model.trajectory import Trajectory
 from domain.model.visit import Visit
 from domain.model.volunteer import Supervision, Volunteer
@@ -219,6 +220,49 @@ class MeldcodeRepository(Protocol):
         ...
 
 
+class SubscriptionRepository(Protocol):
+    """Webhook subscriptions (CONTRACT §13.3); a deleted one is gone for every reader."""
+
+    def add(self, subscription: Subscription) -> None: ...
+
+    async def get(self, subscription_id: str) -> Subscription | None:
+        """Loaded for change: written back with the commit when its `versie` moved."""
+        ...
+
+    async def page(
+        self, organisation: str, *, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Subscription]:
+        """Newest first (`aangemaaktOp` desc, then id)."""
+        ...
+
+    def delete(self, subscription: Subscription, *, at: datetime) -> None:
+        """Removes it for every reader and cancels its pending deliveries, with the commit."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    async def get(self, subscription_id: str, delivery_id: str) -> Delivery | None:
+        """Loaded for change: written back with the commit."""
+        ...
+
+    async def page(
+        self,
+        subscription_id: str,
+        *,
+        statuses: frozenset[DeliveryStatus],
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> Sequence[Delivery]:
+        """Newest first (`aangemaaktOp` desc, then id)."""
+        ...
+
+
+class HostResolver(Protocol):
+    async def addresses(self, host: str, port: int) -> list[str]:
+        """Every address the host resolves to now; empty when it does not resolve."""
+        ...
+
+
 class EventFeed(Protocol):
     async def after(
         self,
@@ -275,6 +319,12 @@ class UnitOfWork(Protocol):
 
     @property
     def meldcode(self) -> MeldcodeRepository: ...
+
+    @property
+    def subscriptions(self) -> SubscriptionRepository: ...
+
+    @property
+    def deliveries(self) -> DeliveryRepository: ...
 
     @property
     def events(self) -> EventFeed: ...

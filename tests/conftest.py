@@ -25,6 +25,8 @@ from domain.policy import Role
 POSTGRES_URL = os.environ.get("MIM_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 TABLES = (
+    "delivery",
+    "subscription",
     "meldcode_step",
     "meldcode_signal",
     "meldcode_case",

@@ -48,6 +48,7 @@ from domain.views import StoredEvent, TrajectoryFilter
 from domain.views.lifecycle import VisitFilter
 from domain.views.volunteers import VolunteerFilter
 from tests.fake_meldcode import FakeMeldcodeRepository
+from tests.fake_subscriptions import FakeDeliveryRepository, FakeSubscriptionRepository
 
 # ---------------------------------------------------------------------------------------
 # Clock and ids
@@ -516,6 +517,8 @@ class FakeUnitOfWork:
         self.visits = FakeVisitRepository(self._session)
         self.supervisions = FakeSupervisionRepository(self._session)
         self.meldcode = FakeMeldcodeRepository(self._session.rows, self._session.cases.append)
+        self.subscriptions = FakeSubscriptionRepository()  # not transactional: tests of the
+        self.deliveries = FakeDeliveryRepository(self.subscriptions)  # rules, not of rollback
         self.events = FakeEventFeed()  # also the outbox: `events.rows`, `events.published`
         self.idempotency = FakeIdempotencyStore()
         self.audit = FakeAuditLog()

@@ -24,6 +24,7 @@ from adapters.db.read_batches import TrajectoryReads
 from adapters.db.tables import ReferralRow, TrajectoryRow, VisitRow, table_of
 from domain.model.meldcode import MeldcodeCase
 from domain.model.referral import Referral
+from domain.model.subscription import Delivery, DeliveryStatus, Subscription
 from domain.model.trajectory import ACTIVE, Trajectory, TrajectoryState
 from domain.model.volunteer import Volunteer
 from domain.views import TrajectoryFilter
@@ -71,9 +72,21 @@ class Tracked:
         # trajectory id -> (a Meldcode case open, held until): derived, no `versie` (§5.1)
         self.trajectory_marks: dict[str, tuple[bool, date | None]] = {}
 
+        self.subscriptions: list[Subscription] = []
+        self.deleted_subscriptions: list[tuple[str, datetime]] = []
+        self.deliveries: list[tuple[Delivery, DeliveryStatus]] = []  # with the status read
+
     @property
-    def meldcode(self) -> bool:
-        return bool(self.cases or self.new_cases or self.trajectory_marks)
+    def beyond_one_statement(self) -> bool:
+        """Meldcode cases, deleted subscriptions and delivery changes take the ordinary
+        write-back (adapters.db.write_back), never the one-statement write set."""
+        return bool(
+            self.cases
+            or self.new_cases
+            or self.trajectory_marks
+            or self.deleted_subscriptions
+            or self.deliveries
+        )
 
 
 class SqlReferralRepository:

@@ -30,6 +30,7 @@ from adapters.db.repositories import (
     Tracked,
     insert_referral,
 )
+from adapters.db.subscription_repository import SqlDeliveryRepository, SqlSubscriptionRepository
 from adapters.db.write_back import write_changes
 from adapters.db.write_batches import WriteBatches
 from adapters.db.write_statement import WriteSet, write_set
@@ -49,6 +50,8 @@ class SqlUnitOfWork:
     visits: SqlVisitRepository
     supervisions: SqlSupervisionRepository
     meldcode: SqlMeldcodeRepository
+    subscriptions: SqlSubscriptionRepository
+    deliveries: SqlDeliveryRepository
     events: SqlEventFeed
     idempotency: SqlIdempotencyStore
     audit: SqlAuditLog
@@ -78,6 +81,8 @@ class SqlUnitOfWork:
         self.visits = SqlVisitRepository(conn, self._tracked)
         self.supervisions = SqlSupervisionRepository(conn, self._tracked)
         self.meldcode = SqlMeldcodeRepository(conn, self._tracked)
+        self.subscriptions = SqlSubscriptionRepository(conn, self._tracked)
+        self.deliveries = SqlDeliveryRepository(conn, self._tracked)
         self.events = SqlEventFeed(conn)
         self.idempotency = SqlIdempotencyStore(conn, now=self._clock.now())
         self.audit = SqlAuditLog()

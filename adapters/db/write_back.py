@@ -13,6 +13,7 @@ from adapters.db.lifecycle_mappers import volunteer_row
 from adapters.db.lifecycle_repositories import visit_t, volunteer_t
 from adapters.db.meldcode_repository import write_cases, write_marks
 from adapters.db.repositories import Tracked
+from adapters.db.subscription_repository import write_subscription_changes
 from adapters.db.write_statement import FIXED, changed_aggregates
 from domain.ports import StaleVersion
 
@@ -40,6 +41,7 @@ async def write_changes(conn: AsyncConnection, tracked: Tracked) -> None:
     for table, row in tracked.inserts:
         await conn.execute(sa.insert(table), row)
     await write_marks(conn, tracked)
+    await write_subscription_changes(conn, tracked)
     for old, new in tracked.replaced_visits:
         statement = (
             sa.update(visit_t)

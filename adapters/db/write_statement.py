@@ -81,7 +81,7 @@ def write_set(tracked: Tracked) -> WriteSet | None:
         len(changed) > 1
         or tracked.replaced_visits
         or tracked.new_referral is not None
-        or tracked.meldcode
+        or tracked.beyond_one_statement
     ):
         return None
     writes = WriteSet(update=changed[0] if changed else None)

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: resolving callback hosts, signing and delivering (CONTRACT §13.3)."""

@@ -1,0 +1,82 @@
+"""One delivery attempt over HTTP (CONTRACT §13.3, Standard Webhooks 1.0): the structured
+CloudEvent POSTed as `application/cloudevents+json`, signed over the exact bytes sent; one
+shared client, 15 s timeout, no redirects. Never reads more of the answer than its status."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Final
+
+import httpx
+
+from domain.model.subscription import DeliveryError
+from domain.services.deliveries import Answer
+
+TIMEOUT: Final = httpx.Timeout(15.0)
+MEDIA_TYPE: Final = "application/cloudevents+json"
+
+
+def new_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=TIMEOUT,
+        follow_redirects=False,
+        headers={"User-Agent": "mim-koppelvlak-webhooks/1"},
+        limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+    )
+
+
+def webhook_signature(secret: str, *, message_id: str, timestamp: int, body: bytes) -> str:
+    """`v1,<base64 HMAC-SHA256>` over `{id}.{timestamp}.{body}` with the decoded secret."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = b"%s.%d.%s" % (message_id.encode(), timestamp, body)
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def retry_after(value: str | None, *, now: datetime) -> timedelta | None:
+    """Seconds or an HTTP date; nonsense is ignored."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return timedelta(seconds=int(text))
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(timedelta(0), moment - now)
+
+
+async def send(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    message_id: str,
+    secret: str,
+    body: bytes,
+    now: datetime,
+) -> Answer:
+    timestamp = int(now.timestamp())
+    headers = {
+        "Content-Type": MEDIA_TYPE,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": webhook_signature(
+            secret, message_id=message_id, timestamp=timestamp, body=body
+        ),
+    }
+    try:
+        async with client.stream("POST", url, content=body, headers=headers) as response:
+            return Answer(
+                status_code=response.status_code,
+                retry_after=retry_after(response.headers.get("retry-after"), now=now),
+            )
+    except httpx.TimeoutException:
+        return Answer(error=DeliveryError.TIMEOUT)
+    except (httpx.HTTPError, OSError):
+        return Answer(error=DeliveryError.CONNECTION)
