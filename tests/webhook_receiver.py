@@ -32,6 +32,7 @@ class Received:
 @dataclass
 class Receiver:
     port: int = 0
+    delay: float = 0.0  # seconds before answering: a slow receiver keeps attempts in flight
     received: list[Received] = field(default_factory=list)
     # (status, headers) to answer, per event subject, then per type; else 204
     script: dict[str, deque[tuple[int, dict[str, str]]]] = field(
@@ -67,6 +68,8 @@ class Receiver:
                 break
         query = scope.get("query_string", b"").decode("latin-1")
         self.received.append(Received(headers, body, status, f"?{query}" if query else ""))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         await send(
             {
                 "type": "http.response.start",
@@ -77,7 +80,7 @@ class Receiver:
         await send({"type": "http.response.body", "body": b""})
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -86,10 +89,16 @@ def _free_port() -> int:
 
 @asynccontextmanager
 async def running_receiver() -> AsyncIterator[Receiver]:
-    receiver = Receiver(port=_free_port())
-    config = uvicorn.Config(
-        receiver, host="127.0.0.1", port=receiver.port, log_level="warning", lifespan="off"
-    )
+    receiver = Receiver(port=free_port())
+    async with serving(receiver, receiver.port):
+        yield receiver
+
+
+@asynccontextmanager
+async def serving(app: Any, port: int) -> AsyncIterator[int]:
+    """Any ASGI app on loopback at `port` (0: a free one), for as long as the block runs."""
+    port = port or free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(500):  # uvicorn has no start-up event to await
@@ -97,7 +106,7 @@ async def running_receiver() -> AsyncIterator[Receiver]:
             break
         await asyncio.sleep(0.01)
     try:
-        yield receiver
+        yield port
     finally:
         server.should_exit = True
         await task

@@ -23,6 +23,7 @@ from api.graphql.loaders import (
 from domain.model.organisations import OrganisationDirectory
 from domain.policy import Actor
 from domain.ports import Clock, IdGenerator, UnitOfWork
+from domain.services.subscriptions import UrlGuard
 
 
 class Context(BaseContext):
@@ -38,10 +39,11 @@ class Context(BaseContext):
         ids: IdGenerator,
         directory: OrganisationDirectory,
         request: Request,
+        url_guard: UrlGuard,
     ) -> None:
         super().__init__()
         self.actor, self.new_uow, self.clock = actor, new_uow, clock
-        self.ids, self.directory = ids, directory
+        self.ids, self.directory, self.url_guard = ids, directory, url_guard
         self.request = request
         # mim_overgangen_total, counted as for REST (api.metrics via the app's state)
         self.moved: Callable[[str, str], None] = request.app.state.metrics.moved
@@ -63,4 +65,5 @@ async def get_context(ports: PortsDep, request: Request) -> Context:
         ids=ports.ids,
         directory=ports.directory,
         request=request,
+        url_guard=ports.url_guard,
     )

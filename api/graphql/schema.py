@@ -38,8 +38,22 @@ from api.graphql.meldcode_types import (
     SignaalMeldenResultaat,
 )
 from api.graphql.related_types import Matchvoorstel, Vrijwilliger, VrijwilligerVerbinding
-from api.graphql.resolvers import lifecycle, meldcode, referrals, trajectories, volunteers
+from api.graphql.resolvers import (
+    lifecycle,
+    meldcode,
+    referrals,
+    subscriptions,
+    trajectories,
+    volunteers,
+)
 from api.graphql.results import AanmeldenResultaat
+from api.graphql.subscription_types import (
+    AbonnementAanmakenResultaat,
+    AbonnementVerbinding,
+    AbonnementVerwijderenResultaat,
+    AfleveringOpnieuwResultaat,
+    AfleveringVerbinding,
+)
 from api.graphql.traject import Traject, TrajectVerbinding
 from api.graphql.types import VerwijzingStatus, VerwijzingStatusLijst
 from domain.errors import DomainError, RuleViolation
@@ -63,6 +77,10 @@ class Query:
         resolver=meldcode.meldcode_casussen
     )
     signaal: Signaal | None = strawberry.field(resolver=meldcode.signaal)
+    abonnementen: AbonnementVerbinding = strawberry.field(resolver=subscriptions.abonnementen)
+    afleveringen: AfleveringVerbinding | None = strawberry.field(
+        resolver=subscriptions.afleveringen
+    )
 
 
 @strawberry.type
@@ -92,6 +110,15 @@ class Mutation:
     signaal_melden: SignaalMeldenResultaat = strawberry.field(resolver=meldcode.signaal_melden)
     meldcode_stap_vastleggen: MeldcodeStapVastleggenResultaat = strawberry.field(
         resolver=meldcode.meldcode_stap_vastleggen
+    )
+    abonnement_aanmaken: AbonnementAanmakenResultaat = strawberry.field(
+        resolver=subscriptions.abonnement_aanmaken
+    )
+    abonnement_verwijderen: AbonnementVerwijderenResultaat = strawberry.field(
+        resolver=subscriptions.abonnement_verwijderen
+    )
+    aflevering_opnieuw: AfleveringOpnieuwResultaat = strawberry.field(
+        resolver=subscriptions.aflevering_opnieuw
     )
 
 

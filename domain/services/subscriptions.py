@@ -186,13 +186,25 @@ async def get(subscription_id: str, *, uow: UnitOfWork, actor: Actor) -> Subscri
         return await owned(uow, subscription_id, actor)
 
 
-async def delete(subscription_id: str, *, uow: UnitOfWork, clock: Clock, actor: Actor) -> None:
-    """204; pending deliveries are cancelled in the same transaction."""
+async def delete(
+    subscription_id: str,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    once: Once[str] | None = None,
+) -> str | Replayed:
+    """204; pending deliveries are cancelled in the same transaction. Returns the id."""
     require(actor, Scope.SUBSCRIPTIONS_MANAGE, roles=MANAGERS)
     async with uow:
+        replayed = await replay_first(once, uow)
+        if replayed is not None:
+            return replayed
         subscription = await owned(uow, subscription_id, actor)
         uow.subscriptions.delete(subscription, at=clock.now())
+        remember(once, uow, subscription.id)
         await uow.commit()
+    return subscription.id
 
 
 async def deliveries(

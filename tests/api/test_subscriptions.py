@@ -13,6 +13,7 @@ import pytest
 
 from api.settings import Settings
 from tests.api.lifecycle_steps import Auth
+from tests.api.test_graphql_lifecycle import graphql
 
 URL = "/v1/abonnementen"
 STATUS = "nl.mim.traject.status-gewijzigd"
@@ -113,3 +114,57 @@ async def test_an_unknown_delivery_cannot_be_restarted(
         headers=auth("coordinator"),
     )
     assert response.status_code == 404
+
+
+async def test_subscriptions_over_graphql(
+    client: httpx.AsyncClient, auth: Auth, backend: str
+) -> None:
+    """The same use cases and policy as REST (CONTRACT §17)."""
+    create_mutation = """
+    mutation Aanmaken($invoer: AbonnementInvoer!) {
+      abonnementAanmaken(invoer: $invoer) {
+        __typename
+        ... on AbonnementAangemaakt { geheim abonnement { id status typen } }
+        ... on Fout { code }
+      }
+    }"""
+    invoer = {"url": "http://127.0.0.1:9/hook", "typen": [STATUS]}
+    created = await graphql(client, create_mutation, auth("coordinator"), {"invoer": invoer})
+    member = created["data"]["abonnementAanmaken"]
+    assert member["geheim"].startswith("whsec_")
+    refused = await graphql(
+        client, create_mutation, auth("verwijzer"), {"invoer": {**invoer, "typen": [STEP]}}
+    )
+    assert refused["data"]["abonnementAanmaken"]["code"] == "geen-bevoegdheid"
+    listed = await graphql(
+        client,
+        "{ abonnementen { resultaten { id } } }",
+        auth("coordinator"),
+    )
+    subscription_id = member["abonnement"]["id"]
+    assert listed["data"]["abonnementen"]["resultaten"] == [{"id": subscription_id}]
+    deliveries = await graphql(
+        client,
+        "query A($id: ID!) { afleveringen(abonnementId: $id) { resultaten { id } } }",
+        auth("coordinator", "mim-andere"),
+        {"id": subscription_id},
+    )
+    assert deliveries["data"]["afleveringen"] is None  # another organisation's: null
+    redeliver = await graphql(
+        client,
+        """mutation R($a: ID!, $b: ID!) { afleveringOpnieuw(abonnementId: $a, afleveringId: $b)
+           { __typename ... on Fout { code } } }""",
+        auth("coordinator"),
+        {"a": subscription_id, "b": "00000000-0000-4000-8000-000000000000"},
+    )
+    assert redeliver["data"]["afleveringOpnieuw"]["code"] == "niet-gevonden"
+    deleted = await graphql(
+        client,
+        "mutation D($id: ID!) { abonnementVerwijderen(id: $id) { __typename } }",
+        auth("coordinator"),
+        {"id": subscription_id},
+    )
+    assert deleted["data"]["abonnementVerwijderen"]["__typename"] == "AbonnementVerwijderd"
+    assert (
+        await client.get(f"{URL}/{subscription_id}", headers=auth("coordinator"))
+    ).status_code == 404

@@ -1,0 +1,1 @@
+"""Examples for integrators: run them, copy what helps."""
