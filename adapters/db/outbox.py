@@ -63,7 +63,8 @@ async def write_events(
     await insert_rows(conn, event_t, event_rows(events, ids=ids, at=at, traceparent=traceparent))
 
 
-def _stored(row: Any) -> StoredEvent:
+def stored_event(row: Any) -> StoredEvent:
+    """An outbox row (any object with its columns) as the feed and the relay read it."""
     return StoredEvent(
         id=str(row.id),
         volgnummer=int(row.volgnummer),
@@ -114,7 +115,7 @@ class SqlEventFeed:
         if types:
             query = query.where(e.c.type.in_(sorted(types)))
         query = query.order_by(e.c.volgnummer).limit(limit)
-        return [_stored(row) for row in (await self._conn.execute(query)).all()]
+        return [stored_event(row) for row in (await self._conn.execute(query)).all()]
 
     async def last_purged(self) -> int:
         query = sa.select(feed_state_t.c.value).where(feed_state_t.c.name == "laatst_verwijderd")

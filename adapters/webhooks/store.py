@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.db.outbox import event_t, feed_state_t
+from adapters.db.outbox import event_t, feed_state_t, stored_event
 from adapters.db.sealer import seal_pending
 from adapters.db.subscription_repository import (
     PENDING,
@@ -212,17 +212,7 @@ def _claimed(row: Any, until: datetime) -> Claimed:
     delivery_row = _Named(delivery_t, row[:d_cols])
     subscription_row = _Named(subscription_t, row[d_cols : d_cols + s_cols])
     event_row = _Named(event_t, row[d_cols + s_cols :])
-    event = StoredEvent(
-        id=str(event_row.id),
-        volgnummer=int(event_row.volgnummer),
-        type=event_row.type,
-        source_organisation=event_row.source_organisation,
-        subject=str(event_row.subject),
-        time=event_row.time,
-        dataref=event_row.dataref,
-        traceparent=event_row.traceparent,
-        data=event_row.data,
-    )
+    event = stored_event(event_row)
     return Claimed(
         delivery_from_row(delivery_row), subscription_from_row(subscription_row), event, until
     )

@@ -4,7 +4,6 @@ types a token may ask for, and who manages a subscription."""
 from __future__ import annotations
 
 import base64
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 
 from api.settings import Settings
 from tests.api.lifecycle_steps import Auth
+from tests.api.loopback import loopback_settings
 from tests.api.test_graphql_lifecycle import graphql
 
 URL = "/v1/abonnementen"
@@ -24,10 +24,7 @@ FEEDBACK = "nl.mim.verwijzing.teruggekoppeld"
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Loopback receivers over http, as the tests run them (never so in production)."""
-    base = Settings(env="test", database_url=database_url, data_dir=tmp_path, scheduler=False)
-    return dataclasses.replace(
-        base, webhook_http_allowed=True, webhook_allowed_hosts="127.0.0.1/32, ontvanger.test"
-    )
+    return loopback_settings(database_url, tmp_path)
 
 
 def body(*types: str, url: str = "http://127.0.0.1:9/hook") -> dict[str, Any]:

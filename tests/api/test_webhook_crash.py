@@ -6,7 +6,6 @@ lease another relay delivers every event."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import signal
 import sys
@@ -26,6 +25,7 @@ from api.settings import Settings
 from domain.model.subscription import AllowList
 from domain.services.subscriptions import UrlGuard
 from tests.api.lifecycle_steps import Auth
+from tests.api.loopback import loopback_settings
 from tests.api.test_trajectory_reads import register
 from tests.fakes import FakeClock
 from tests.webhook_receiver import running_receiver
@@ -36,8 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    base = Settings(env="test", database_url=database_url, data_dir=tmp_path, scheduler=False)
-    return dataclasses.replace(base, webhook_http_allowed=True, webhook_allowed_hosts="127.0.0.1")
+    return loopback_settings(database_url, tmp_path)
 
 
 async def test_a_relay_killed_mid_batch_loses_no_event(

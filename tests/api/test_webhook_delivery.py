@@ -24,6 +24,7 @@ from api.settings import Settings
 from domain.model.subscription import AllowList
 from domain.services.subscriptions import UrlGuard
 from tests.api.lifecycle_steps import Auth, move, today
+from tests.api.loopback import loopback_settings
 from tests.api.meldcode_flow import raise_signal
 from tests.api.test_trajectory_reads import register
 from tests.fakes import FakeClock
@@ -36,10 +37,7 @@ SIGNAL = "nl.mim.meldcode.signaal-ontvangen"
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    base = Settings(env="test", database_url=database_url, data_dir=tmp_path, scheduler=False)
-    return dataclasses.replace(
-        base, webhook_http_allowed=True, webhook_allowed_hosts="127.0.0.1/32"
-    )
+    return loopback_settings(database_url, tmp_path)
 
 
 @pytest.fixture

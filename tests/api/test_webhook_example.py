@@ -4,7 +4,6 @@ event delivered twice (at-least-once) only once."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from domain.model.subscription import AllowList
 from domain.services.subscriptions import UrlGuard
 from examples.webhook_receiver import create_app
 from tests.api.lifecycle_steps import Auth
+from tests.api.loopback import loopback_settings
 from tests.api.test_trajectory_reads import register
 from tests.fakes import FakeClock
 from tests.webhook_receiver import free_port, serving
@@ -32,8 +32,7 @@ RECEIVED = "nl.mim.verwijzing.ontvangen"
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    base = Settings(env="test", database_url=database_url, data_dir=tmp_path, scheduler=False)
-    return dataclasses.replace(base, webhook_http_allowed=True, webhook_allowed_hosts="127.0.0.1")
+    return loopback_settings(database_url, tmp_path)
 
 
 async def test_the_example_receiver_verifies_and_deduplicates(
