@@ -11,7 +11,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-import adapters.db.tables  # noqa: F401  (fills the metadata)
+import adapters.db.meldcode_tables
+import adapters.db.tables
+import adapters.db.webhook_tables  # noqa: F401
 from adapters.db.settings_url import database_url_from_env
 
 config = context.config

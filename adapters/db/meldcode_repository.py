@@ -20,8 +20,9 @@ from adapters.db.meldcode_mappers import (
     step_from_row,
     step_row,
 )
+from adapters.db.meldcode_tables import MeldcodeCaseRow, MeldcodeSignalRow, MeldcodeStepRow
 from adapters.db.repositories import Tracked, trajectory_t, uuid_or_none
-from adapters.db.tables import MeldcodeCaseRow, MeldcodeSignalRow, MeldcodeStepRow, table_of
+from adapters.db.tables import table_of
 from domain.model.meldcode import CaseStatus, MeldcodeCase, Signal, Step
 from domain.ports import StaleVersion
 from domain.views.meldcode import CaseFilter

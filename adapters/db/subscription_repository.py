@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.lazy_connection import LazyConnection
 from adapters.db.repositories import Tracked, uuid_or_none
-from adapters.db.tables import DeliveryRow, SubscriptionRow, table_of
+from adapters.db.tables import table_of
+from adapters.db.webhook_tables import DeliveryRow, SubscriptionRow
 from domain.model.subscription import (
     Delivery,
     DeliveryError,
