@@ -118,49 +118,79 @@ async def test_a_signal_changes_no_versie_yet_opens_meldcode_casus_open_for_a_co
     assert [e["type"] for e in new] == ["nl.mim.meldcode.signaal-ontvangen"]  # no traject event
 
 
-@pytest.mark.parametrize("reader", ENTITLED)
+def report(mismatches: list[str], readers: int) -> str:
+    return f"{len(mismatches)} mismatches over {readers} readers:\n" + "\n".join(mismatches)
+
+
 async def test_meldcode_events_reach_the_organisations_meldcode_readers(
-    backend: str, client: httpx.AsyncClient, auth: Auth, reader: str
+    backend: str, client: httpx.AsyncClient, auth: Auth
 ) -> None:
+    """One closed case; every entitled reader's feed is checked over it in a loop."""
     trajectory_id, case_id, step_ids = await closed_case(client, auth)
-    events = [e for e in await events_for(client, auth(reader)) if e["type"].startswith(MELDCODE)]
-    of_case = [e["data"] for e in events if e["data"]["casusId"] == case_id]
+    mismatches: list[str] = []
+    for reader in ENTITLED:
+        events = [
+            e for e in await events_for(client, auth(reader)) if e["type"].startswith(MELDCODE)
+        ]
+        of_case = [e["data"] for e in events if e["data"]["casusId"] == case_id]
+        where = f"{reader} | GET {FEED}"
+        types = {e["type"] for e in events}
+        if types != set(DATA_KEYS):
+            mismatches.append(f"{where}: types {sorted(types)}, expected {sorted(DATA_KEYS)}")
+        steps = [d.get("stapId") for d in of_case if "stapId" in d]
+        if steps != step_ids:
+            mismatches.append(f"{where}: stapIds {steps}, expected {step_ids}")
+        trajectories = [d["trajectId"] for d in of_case if "trajectId" in d]
+        if trajectories != [trajectory_id]:
+            mismatches.append(f"{where}: trajectIds {trajectories}, expected [{trajectory_id}]")
+        decided = {"meldenNoodzakelijk": False, "hulpMogelijk": True, "casusId": case_id}
+        if decided not in of_case:
+            mismatches.append(f"{where}: no besloten event with data {decided}")
+        closed = {"afsluitreden": "hulp_afgerond", "casusId": case_id}
+        if closed not in of_case:
+            mismatches.append(f"{where}: no afgesloten event with data {closed}")
+    assert not mismatches, report(mismatches, len(ENTITLED))
 
-    assert {e["type"] for e in events} == set(DATA_KEYS)
-    assert [d.get("stapId") for d in of_case if "stapId" in d] == step_ids
-    assert [d["trajectId"] for d in of_case if "trajectId" in d] == [trajectory_id]
-    assert {"meldenNoodzakelijk": False, "hulpMogelijk": True, "casusId": case_id} in of_case
-    assert {"afsluitreden": "hulp_afgerond", "casusId": case_id} in of_case
 
-
-@pytest.mark.parametrize("reader", list(NOT_ENTITLED))
 async def test_meldcode_events_never_reach_readers_without_behandelen_or_of_another_org(
-    backend: str, client: httpx.AsyncClient, auth: Auth, reader: str
+    backend: str, client: httpx.AsyncClient, auth: Auth
 ) -> None:
+    """One closed case; every reader without the right is checked over it in a loop."""
     await closed_case(client, auth)
-    role, claims = NOT_ENTITLED[reader][0], dict(NOT_ENTITLED[reader][1])
-    headers = auth(role, claims.pop("org", None), **claims)
-    events = await events_for(client, headers)
-    by_type = [
-        await events_for(client, headers, type=kind) for kind in sorted(DATA_KEYS)
-    ]  # asking by exact type reveals nothing either
+    mismatches: list[str] = []
+    for reader, (role, reader_claims) in NOT_ENTITLED.items():
+        claims = dict(reader_claims)
+        headers = auth(role, claims.pop("org", None), **claims)
+        events = await events_for(client, headers)
+        seen = [e["type"] for e in events if e["type"].startswith(MELDCODE)]
+        if seen != []:
+            mismatches.append(f"{reader} | GET {FEED}: Meldcode events {seen}")
+        for kind in sorted(DATA_KEYS):  # asking by exact type reveals nothing either
+            by_type = await events_for(client, headers, type=kind)
+            if by_type != []:
+                mismatches.append(f"{reader} | GET {FEED}?type={kind}: {len(by_type)} events")
+    assert not mismatches, report(mismatches, len(NOT_ENTITLED))
 
-    assert [e["type"] for e in events if e["type"].startswith(MELDCODE)] == []
-    assert by_type == [[] for _ in DATA_KEYS]
 
-
-@pytest.mark.parametrize("role", ["vrijwilliger", "gemeente"])
 async def test_roles_outside_the_feed_get_no_events_at_all(
-    backend: str, client: httpx.AsyncClient, auth: Auth, role: str
+    backend: str, client: httpx.AsyncClient, auth: Auth
 ) -> None:
+    """One closed case; each role outside the feed is checked over it in a loop."""
     await closed_case(client, auth)
-    claims: dict[str, Any] = {"gemeenten": ["GM0363"]}  # the claim each role requires
-    if role == "vrijwilliger":
-        claims = {"vrijwilligerId": str(uuid.uuid4())}
-    response = await client.get(FEED, headers=auth(role, **claims))
-
-    assert response.status_code == 403
-    assert response.json()["code"] == "geen-bevoegdheid"
+    roles = ["vrijwilliger", "gemeente"]
+    mismatches: list[str] = []
+    for role in roles:
+        claims: dict[str, Any] = {"gemeenten": ["GM0363"]}  # the claim each role requires
+        if role == "vrijwilliger":
+            claims = {"vrijwilligerId": str(uuid.uuid4())}
+        response = await client.get(FEED, headers=auth(role, **claims))
+        if response.status_code != 403:
+            mismatches.append(f"{role} | GET {FEED}: {response.status_code}, expected 403")
+            continue
+        code = response.json().get("code")
+        if code != "geen-bevoegdheid":
+            mismatches.append(f"{role} | GET {FEED}: code {code!r}, expected 'geen-bevoegdheid'")
+    assert not mismatches, report(mismatches, len(roles))
 
 
 async def test_meldcode_event_data_holds_only_ids_step_and_status_codes(
