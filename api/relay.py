@@ -15,7 +15,7 @@ import contextlib
 import random
 import signal
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 import httpx
@@ -78,7 +78,14 @@ class Relay(BackgroundLoop):
         while await fan_out(self._engine, now=self._clock.now()):
             pass
         claimed = await claim(self._engine, now=self._clock.now(), lease=self._lease, batch=BATCH)
-        await asyncio.gather(*(self._attempt(client, c) for c in claimed))
+        settled = await asyncio.gather(*(self._attempt(client, c) for c in claimed))
+        if settled:
+            kept = await record(self._engine, settled)
+            if self._metrics is not None:
+                for (attempt, _), stored in zip(settled, kept, strict=True):
+                    if stored:
+                        status = attempt.delivery.status.value
+                        self._metrics.afleveringen.labels(uitkomst=status).inc()
         await self._gauges()
         return len(claimed)
 
@@ -92,17 +99,15 @@ class Relay(BackgroundLoop):
         self._metrics.afleveringen_dood.set(found.get(DeliveryStatus.DEAD.value, 0))
         self._metrics.outbox_wachtend.set(found["wachtend_in_outbox"])
 
-    async def _attempt(self, client: httpx.AsyncClient, claimed: Claimed) -> None:
+    async def _attempt(
+        self, client: httpx.AsyncClient, claimed: Claimed
+    ) -> tuple[Claimed, datetime | None]:
+        """One attempt, settled in memory; the pass records them all in one transaction."""
         async with self._limit:
             answer = await self._answer(client, claimed)
         now = self._clock.now()
         outcome = settle(claimed.delivery, answer, at=now, jitter=self._jitter)
-        kept = await record(
-            self._engine, claimed, disable_at=now if outcome is Outcome.GONE else None
-        )
-        if kept and self._metrics is not None:
-            status = claimed.delivery.status.value
-            self._metrics.afleveringen.labels(uitkomst=status).inc()
+        return claimed, now if outcome is Outcome.GONE else None
 
     async def _answer(self, client: httpx.AsyncClient, claimed: Claimed) -> Answer:
         """The URL guard again before every attempt: the host may resolve elsewhere now."""

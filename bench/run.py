@@ -19,7 +19,7 @@ bench/out/latest.md; server logs go to bench/out/.
   `visit` row per request. A lost optimistic-lock race is retried once by the service, then
   409: any non-2xx fails the run.
 
-    .venv/bin/python bench/run.py [--scenarios intake,list,transition,visit]
+    .venv/bin/python bench/run.py [--scenarios intake,list,transition,visit,delivery]
         [--apps reference service] [--repeats 3] [--duration 10] [--rows 1000000]
         [--deep 500000] [--list-connections 1 4] [--list-profile] [--transition-rows 200000]
         [--visit-rows 20000] [--write-base-rows 100000] [--write-profile]
@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.delivery_scenario import bench_delivery  # noqa: E402
 from bench.host import OUT, BenchError, ensure_tools  # noqa: E402
 from bench.intake_scenario import bench_intake  # noqa: E402
 from bench.list_scenario import bench_list  # noqa: E402
@@ -52,6 +53,7 @@ SCENARIOS = {
     "list": bench_list,
     "transition": bench_transition,
     "visit": bench_visit,
+    "delivery": bench_delivery,
 }
 
 

@@ -229,32 +229,37 @@ class _Named:
         raise AttributeError(name)  # only for names the table lacks
 
 
-async def record(engine: AsyncEngine, claimed: Claimed, *, disable_at: datetime | None) -> bool:
-    """The attempt's outcome, only while this worker's lease holds (a worker whose lease ran
-    out leaves the row to the one that took it over); 410 disables the subscription and
-    cancels its pending deliveries. False when the lease was lost."""
+async def record(
+    engine: AsyncEngine, attempts: Sequence[tuple[Claimed, datetime | None]]
+) -> list[bool]:
+    """The outcomes of a pass's attempts, in one transaction (one commit, not one per
+    delivery), each only while its worker's lease holds: a worker whose lease ran out leaves
+    the row to the one that took it over. With a time, the attempt met 410: the subscription
+    is disabled and its pending deliveries cancelled. Per attempt: whether it was kept."""
     d, s = delivery_t, subscription_t
-    delivery = claimed.delivery
+    kept = []
     async with engine.begin() as conn:
-        written = await conn.execute(
-            sa.update(d)
-            .where(
-                d.c.id == UUID(delivery.id),
-                d.c.locked_until == claimed.lease_until,
-                d.c.attempts == delivery.attempts,
+        for claimed, disable_at in attempts:
+            delivery = claimed.delivery
+            written = await conn.execute(
+                sa.update(d)
+                .where(
+                    d.c.id == UUID(delivery.id),
+                    d.c.locked_until == claimed.lease_until,
+                    d.c.attempts == delivery.attempts,
+                )
+                .values(
+                    status=delivery.status.value,
+                    next_attempt_at=delivery.next_attempt_at,
+                    locked_until=None,
+                    last_status_code=delivery.last_status_code,
+                    last_error=delivery.last_error.value if delivery.last_error else None,
+                    delivered_at=delivery.delivered_at,
+                )
             )
-            .values(
-                status=delivery.status.value,
-                next_attempt_at=delivery.next_attempt_at,
-                locked_until=None,
-                last_status_code=delivery.last_status_code,
-                last_error=delivery.last_error.value if delivery.last_error else None,
-                delivered_at=delivery.delivered_at,
-            )
-        )
-        if written.rowcount != 1:
-            return False
-        if disable_at is not None:
+            kept.append(written.rowcount == 1)
+            if written.rowcount != 1 or disable_at is None:
+                continue
             key = UUID(claimed.subscription.id)
             await conn.execute(
                 sa.update(s)
@@ -266,7 +271,7 @@ async def record(engine: AsyncEngine, claimed: Claimed, *, disable_at: datetime 
                 .where(d.c.subscription_id == key, d.c.status.in_(PENDING))
                 .values(status=DeliveryStatus.CANCELLED.value, locked_until=None)
             )
-    return True
+    return kept
 
 
 async def counts(engine: AsyncEngine) -> dict[str, int]:
