@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from domain.model.calendar import add_months
@@ -13,6 +15,9 @@ from tests.api.lifecycle_steps import (
     trajectory_in,
     visit,
 )
+
+UUID_TEXT = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+RANDOM_HEX = re.compile(rf"{UUID_TEXT}|00-[0-9a-f]{{32}}-[0-9a-f]{{16}}-0[01]")  # ids, traceparent
 
 
 async def test_a_trajectory_runs_from_aangemeld_to_afgesloten(
@@ -98,6 +103,8 @@ async def test_no_event_of_the_lifecycle_carries_personal_data(
     text = events.text
     assert "nl.mim.huisbezoek.vastgelegd" in text
     assert "nl.mim.vrijwilliger.bijgewerkt" in text
+    # Random ids and trace ids are hex and may hold "1094" by chance: look past them.
+    text = RANDOM_HEX.sub("", text)
     for personal in (
         "Testmoeder",
         "Voorbeeld",
