@@ -23,6 +23,7 @@ from adapters.auth.jose_verifier import JoseTokenVerifier
 from adapters.clock import RandomIds, SystemClock
 from adapters.db.audit import Outcome
 from adapters.db.engine import make_engine
+from adapters.db.event_head import event_head
 from adapters.db.health import check_database, head_revision
 from adapters.db.sealer import Sealer
 from adapters.db.uow import SqlUnitOfWorkFactory
@@ -32,10 +33,11 @@ from adapters.webhooks.resolver import SystemResolver
 from api import errors
 from api.deps import Services, access_context
 from api.direct_route import direct_route
+from api.graphql.event_watch import EventWatch
 from api.graphql.router import graphql_routes
 from api.metrics import MimMetrics
 from api.middleware import RequestContextMiddleware
-from api.relay import Relay
+from api.relay import Relay, show_backlog
 from api.request_gate import RequestGate
 from api.rest import (
     events,
@@ -131,6 +133,7 @@ def create_app(
     sealer = Sealer(engine)
     scheduler = Scheduler(engine, factory, metrics=metrics, now=clock.now)
     relay = Relay(engine, guard=wiring.url_guard, clock=clock, metrics=metrics)
+    event_watch = EventWatch(functools.partial(event_head, engine))  # polls only when awaited
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -146,6 +149,7 @@ def create_app(
         try:
             yield
         finally:
+            await event_watch.stop()
             await relay.stop()
             await scheduler.stop()
             await sealer.stop()
@@ -177,8 +181,14 @@ def create_app(
 
     app.state.services = wiring
     app.state.relay = relay
+    app.state.event_watch = event_watch
     app.state.settings = settings
     app.state.metrics = metrics
+
+    async def refresh_gauges() -> None:
+        await show_backlog(engine, metrics, now=clock.now())
+
+    app.state.refresh_gauges = refresh_gauges
     app.state.metrics_token = settings.metrics_token
     app.state.readiness = readiness
     app.state.audit_failure = _failure_auditor(wiring)
@@ -196,7 +206,9 @@ def create_app(
         operations,
     ):
         app.include_router(module.router)
-    app.include_router(graphql_routes(production=settings.production))
+    app.include_router(
+        graphql_routes(production=settings.production, allowed_origins=settings.cors_origins)
+    )
     _install_documentation(app, production=settings.production)
     if settings.cors_origins:
         app.add_middleware(

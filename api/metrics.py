@@ -336,6 +336,8 @@ class MimMetrics:
     overgangen: Counter = field(init=False)
     afleveringen: Counter = field(init=False)
     afleveringen_dood: Gauge = field(init=False)
+    afleveringen_wachtend: Gauge = field(init=False)
+    outbox_vertraging: Gauge = field(init=False)
     taak_laatste_succes: Gauge = field(init=False)
 
     def __post_init__(self) -> None:
@@ -355,6 +357,15 @@ class MimMetrics:
         )
         self.afleveringen_dood = registry.gauge(
             "mim_afleveringen_dood", "Afleveringen met status dood (opgegeven na 9 pogingen)."
+        )
+        self.afleveringen_wachtend = registry.gauge(
+            "mim_afleveringen_wachtend",
+            "Afleveringen met status gepland of mislukt (nog een poging te gaan).",
+        )
+        self.outbox_vertraging = registry.gauge(
+            "mim_outbox_vertraging_seconden",
+            "Seconden dat de oudste niet-verdeelde gebeurtenis of de langst verschuldigde "
+            "aflevering wacht; 0 zonder achterstand.",
         )
         self.taak_laatste_succes = registry.gauge(
             "mim_taak_laatste_succes_timestamp_seconds",

@@ -35,6 +35,9 @@ class SubscriptionRow(SQLModel, table=True):
     deleted_at: datetime | None = None
 
 
+_PENDING_ROWS = "status IN ('gepland', 'mislukt')"
+
+
 class DeliveryRow(SQLModel, table=True):
     """One event to one subscription (Aflevering); claimed by a worker with a lease."""
 
@@ -44,6 +47,19 @@ class DeliveryRow(SQLModel, table=True):
         sa.Index("ix_delivery_due", "status", "next_attempt_at"),
         sa.Index("ix_delivery_subscription_created", "subscription_id", "created_at", "id"),
         sa.Index("ix_delivery_subject_order", "subscription_id", "subject", "volgnummer"),
+        # the claim walks pending rows in volgnummer order and stops at its batch (0005)
+        sa.Index(
+            "ix_delivery_pending_order",
+            "volgnummer",
+            postgresql_where=sa.text(_PENDING_ROWS),
+            sqlite_where=sa.text(_PENDING_ROWS),
+        ),
+        sa.Index(
+            "ix_delivery_pending_urgent",
+            "volgnummer",
+            postgresql_where=sa.text(f"{_PENDING_ROWS} AND priority > 0"),
+            sqlite_where=sa.text(f"{_PENDING_ROWS} AND priority > 0"),
+        ),
     )
 
     id: UUID = Field(primary_key=True)

@@ -1,6 +1,8 @@
 """One delivery attempt over HTTP (CONTRACT §13.3, Standard Webhooks 1.0): the structured
 CloudEvent POSTed as `application/cloudevents+json`, signed over the exact bytes sent; one
-shared client, 15 s timeout, no redirects. Never reads more of the answer than its status."""
+shared client, 15 s timeout, no redirects. Only the status and `Retry-After` count; at most
+`DRAIN` bytes of the answer are read and dropped, so the connection can serve the next
+attempt (an answer left unread closes it)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from domain.services.deliveries import Answer
 
 TIMEOUT: Final = httpx.Timeout(15.0)
 MEDIA_TYPE: Final = "application/cloudevents+json"
+DRAIN: Final = 16 * 1024  # bytes of an answer read to keep the connection; more closes it
 
 
 def new_client() -> httpx.AsyncClient:
@@ -52,6 +55,20 @@ def retry_after(value: str | None, *, now: datetime) -> timedelta | None:
     return max(timedelta(0), moment - now)
 
 
+async def _drain(response: httpx.Response) -> None:
+    """Reads a short answer to its end (the connection goes back to the pool); a long one is
+    cut off, which closes its connection. A body that breaks off changes nothing: the status
+    came first."""
+    read = 0
+    try:
+        async for chunk in response.aiter_raw():
+            read += len(chunk)
+            if read > DRAIN:
+                return
+    except httpx.HTTPError:
+        return
+
+
 async def send(
     client: httpx.AsyncClient,
     url: str,
@@ -72,10 +89,12 @@ async def send(
     }
     try:
         async with client.stream("POST", url, content=body, headers=headers) as response:
-            return Answer(
+            answer = Answer(
                 status_code=response.status_code,
                 retry_after=retry_after(response.headers.get("retry-after"), now=now),
             )
+            await _drain(response)
+            return answer
     except httpx.TimeoutException:
         return Answer(error=DeliveryError.TIMEOUT)
     except (httpx.HTTPError, OSError):

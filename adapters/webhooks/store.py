@@ -5,7 +5,7 @@ Every step is a short transaction of its own; none is open during an HTTP call."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -30,6 +30,7 @@ from domain.views import StoredEvent
 
 HANDED_OUT: Final = "verdeeld_tot"  # feed_state: the highest volgnummer handed out
 FAN_OUT_BATCH: Final = 1000
+CANDIDATES_PER_SLOT: Final = 4  # claim ranks this many due rows per free slot, no more
 
 
 async def _cursor(conn: AsyncConnection) -> int:
@@ -46,9 +47,39 @@ async def _cursor(conn: AsyncConnection) -> int:
     return int((await conn.execute(query)).scalar_one())
 
 
-async def fan_out(engine: AsyncEngine, *, now: datetime, batch: int = FAN_OUT_BATCH) -> int:
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    """What a worker can start now: free slots, and room per subscription."""
+
+    free: int
+    per_subscription: int
+    in_flight: Mapping[str, int]
+
+    def room(self, subscription_id: str) -> int:
+        return self.per_subscription - self.in_flight.get(subscription_id, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class HandOut:
+    read: int  # events handed out
+    started: list[Claimed]  # deliveries leased to the caller at once (with a capacity)
+
+
+async def fan_out(
+    engine: AsyncEngine,
+    *,
+    now: datetime,
+    batch: int = FAN_OUT_BATCH,
+    lease: timedelta | None = None,
+    capacity: Capacity | None = None,
+) -> HandOut:
     """One pass: the sealed events after the cursor, a delivery row for each subscription that
-    receives it (checked now, with the creating token's rights); returns the events read."""
+    receives it (checked now, with the creating token's rights).
+
+    With a capacity, the caller takes no more events than it can start, and the rows it can
+    start now are inserted already leased to it: the outbox stays the queue, and in the
+    steady state a delivery needs no claim. A row whose subscription has no room, or whose
+    subject has an earlier delivery still pending there, is left for `claim`."""
     async with engine.begin() as conn:
         await seal_pending(conn)
         after = await _cursor(conn)
@@ -72,46 +103,94 @@ async def fan_out(engine: AsyncEngine, *, now: datetime, batch: int = FAN_OUT_BA
                     ).scalar_subquery()
                 )
             )
-            return 0
-        e = event_t
+            return HandOut(0, [])
+        if capacity is not None:
+            batch = min(batch, capacity.free, max(capacity.room(s.id) for s in active))
+            if batch <= 0:
+                return HandOut(0, [])
         events = (
             await conn.execute(
-                sa.select(
-                    e.c.id,
-                    e.c.volgnummer,
-                    e.c.type,
-                    e.c.audience,
-                    e.c.source_organisation,
-                    e.c.recipient,
-                    e.c.subject,
-                )
-                .where(e.c.volgnummer > after)
-                .order_by(e.c.volgnummer)
+                sa.select(event_t)
+                .where(event_t.c.volgnummer > after)
+                .order_by(event_t.c.volgnummer)
                 .limit(batch)
             )
         ).all()
         if not events:
-            return 0
-        rows = [
-            _delivery_row(event, subscription, now)
+            return HandOut(0, [])
+        pairs = [
+            (event, subscription)
             for event in events
             for subscription in active
             if receives(subscription, _address(event))
         ]
+        rows = [_delivery_row(event, subscription, now) for event, subscription in pairs]
+        started: list[Claimed] = []
+        if capacity is not None and lease is not None and rows:
+            started = await _lease_at_once(conn, pairs, rows, capacity, now + lease)
         if rows:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            await conn.execute(
-                dialect.insert(delivery_t).on_conflict_do_nothing(
-                    index_elements=["subscription_id", "event_id"]
-                ),
-                rows,
+            inserted = set(
+                (
+                    await conn.execute(
+                        dialect.insert(delivery_t)
+                        .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
+                        .returning(delivery_t.c.id),
+                        rows,
+                    )
+                ).scalars()
             )
+            # a row that was there already (handed out before) is not this worker's to start
+            started = [c for c in started if UUID(c.delivery.id) in inserted]
         await conn.execute(
             sa.update(feed_state_t)
             .where(feed_state_t.c.name == HANDED_OUT)
             .values(value=events[-1].volgnummer)
         )
-    return len(events)
+    return HandOut(len(events), started)
+
+
+async def _lease_at_once(
+    conn: AsyncConnection,
+    pairs: Sequence[tuple[Any, Subscription]],
+    rows: list[dict[str, Any]],
+    capacity: Capacity,
+    until: datetime,
+) -> list[Claimed]:
+    """Marks the rows the caller can start now as leased to it (in place) and returns them:
+    in order, within the free slots and each subscription's room, and never a subject's row
+    while an earlier one for the same subscription is pending (stored, or earlier here)."""
+    d = delivery_t
+    subjects = {row["subject"] for row in rows}
+    waiting = {
+        (str(key), str(subject))
+        for key, subject in (
+            await conn.execute(
+                sa.select(d.c.subscription_id, d.c.subject).where(
+                    d.c.status.in_(PENDING), d.c.subject.in_(subjects)
+                )
+            )
+        ).all()
+    }
+    taken: dict[str, int] = {}
+    started: list[Claimed] = []
+    for (event, subscription), row in zip(pairs, rows, strict=True):
+        pair = (subscription.id, str(row["subject"]))
+        room = capacity.room(subscription.id) - taken.get(subscription.id, 0)
+        if pair not in waiting and room > 0 and len(started) < capacity.free:
+            row.update(locked_until=until, attempts=1)
+            taken[subscription.id] = taken.get(subscription.id, 0) + 1
+            delivery = delivery_from_row(_Row(row))
+            started.append(Claimed(delivery, subscription, stored_event(event), until))
+        waiting.add(pair)  # a later event about this subject waits for this one
+    return started
+
+
+class _Row:
+    """A delivery row being inserted, read as the mapper reads a stored one."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
 
 
 def _address(event: Any) -> EventAddress:
@@ -130,7 +209,11 @@ def _delivery_row(event: Any, subscription: Subscription, now: datetime) -> dict
         "status": DeliveryStatus.PLANNED.value,
         "attempts": 0,
         "next_attempt_at": now,
+        "locked_until": None,
+        "last_status_code": None,
+        "last_error": None,
         "created_at": now,
+        "delivered_at": None,
     }
 
 
@@ -164,36 +247,123 @@ def _due(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(
         d.c.status.in_(PENDING),
         d.c.next_attempt_at <= now,
-        sa.or_(d.c.locked_until.is_(None), d.c.locked_until < now),
+        _unleased(now),
         ~blocked,  # per subject in order: an earlier pending one goes first (or dies)
     )
 
 
+def _unleased(now: datetime) -> sa.ColumnElement[bool]:
+    d = delivery_t
+    return sa.and_(
+        d.c.status.in_(PENDING), sa.or_(d.c.locked_until.is_(None), d.c.locked_until < now)
+    )
+
+
+def _room(
+    now: datetime,
+    *,
+    batch: int,
+    per_subscription: int,
+    in_flight: Mapping[str, int],
+    active: Sequence[UUID],
+) -> sa.Select[tuple[UUID]]:
+    """Due deliveries of active subscriptions, most urgent first, at most `per_subscription`
+    minus what this worker already has in flight for each. The ranking runs over a few times
+    `batch` candidates only, so a long backlog costs no more than a short one; subscriptions
+    without room are left out of the candidates, so one with a backlog cannot crowd out the
+    others."""
+    d = delivery_t
+    full = {key for key, n in in_flight.items() if n >= per_subscription}
+    open_to = [key for key in active if str(key) not in full]
+    walks = []
+    for urgent in (True, False):  # each walks its partial index in volgnummer order (0005)
+        walk = (
+            sa.select(d.c.id, d.c.subscription_id, d.c.priority, d.c.volgnummer)
+            .where(_due(now), d.c.subscription_id.in_(open_to))
+            .where(d.c.priority > 0 if urgent else d.c.priority <= 0)
+            .order_by(d.c.volgnummer)  # the index's order: the walk stops at its limit
+            .limit(batch * CANDIDATES_PER_SLOT)
+        )
+        walks.append(walk.subquery())
+    candidates = sa.union_all(*(sa.select(w) for w in walks)).subquery("kandidaat")
+    c = candidates.c
+    rank = (
+        sa.func.row_number()
+        .over(partition_by=c.subscription_id, order_by=(c.priority.desc(), c.volgnummer))
+        .label("rang")
+    )
+    ranked = sa.select(c.id, c.subscription_id, c.priority, c.volgnummer, rank).subquery("rang")
+    room: sa.ColumnElement[int] = sa.literal(per_subscription)
+    chosen = sa.select(ranked.c.id)
+    busy_now = {key: n for key, n in in_flight.items() if n < per_subscription}
+    if busy_now:
+        busy = (
+            sa.values(
+                sa.column("subscription_id", d.c.subscription_id.type),
+                sa.column("bezig", sa.Integer),
+                name="bezig",
+            )
+            .data([(UUID(key), n) for key, n in busy_now.items()])
+            .cte("bezig")
+        )
+        chosen = chosen.outerjoin(busy, busy.c.subscription_id == ranked.c.subscription_id)
+        room = room - sa.func.coalesce(busy.c.bezig, 0)
+    return (
+        chosen.where(ranked.c.rang <= room)
+        .order_by(ranked.c.priority.desc(), ranked.c.volgnummer)
+        .limit(batch)
+    )
+
+
 async def claim(
-    engine: AsyncEngine, *, now: datetime, lease: timedelta, batch: int
+    engine: AsyncEngine,
+    *,
+    now: datetime,
+    lease: timedelta,
+    batch: int,
+    per_subscription: int,
+    in_flight: Mapping[str, int] | None = None,
 ) -> list[Claimed]:
-    """Due deliveries of active subscriptions, most urgent first, each leased to this worker;
-    `attempts` counts the attempt now. Other workers skip rows locked here (PostgreSQL)."""
+    """Due deliveries, most urgent first, each leased to this worker (`attempts` counts the
+    attempt now), no more per subscription than it has room for. On PostgreSQL the rows are
+    locked with SKIP LOCKED: another worker claiming at the same moment takes other rows."""
     d, s = delivery_t, subscription_t
     until = now + lease
     async with engine.begin() as conn:
-        chosen = (
-            sa.select(d.c.id)
-            .join(s, s.c.id == d.c.subscription_id)
-            .where(_due(now), s.c.status == "actief", s.c.deleted_at.is_(None))
-            .order_by(d.c.priority.desc(), d.c.volgnummer)
-            .limit(batch)
+        active = list(
+            (
+                await conn.execute(
+                    sa.select(s.c.id).where(s.c.status == "actief", s.c.deleted_at.is_(None))
+                )
+            ).scalars()
         )
-        if conn.dialect.name == "postgresql":
-            chosen = chosen.with_for_update(of=d, skip_locked=True)
+        if not active:
+            return []
+        chosen = _room(
+            now,
+            batch=batch,
+            per_subscription=per_subscription,
+            in_flight=in_flight or {},
+            active=active,
+        )
         ids = list((await conn.execute(chosen)).scalars())
         if not ids:
             return []
-        await conn.execute(
-            sa.update(d)
-            .where(d.c.id.in_(ids))
-            .values(locked_until=until, attempts=d.c.attempts + 1)
-        )
+        lease_them = sa.update(d).values(locked_until=until, attempts=d.c.attempts + 1)
+        if conn.dialect.name == "postgresql":
+            # Locked one by one by key (a plan that stays cheap); a row another worker took
+            # since it was chosen is skipped, or no longer unleased.
+            lockable = (
+                sa.select(d.c.id)
+                .where(d.c.id.in_(ids), _unleased(now))
+                .with_for_update(skip_locked=True)
+            )
+            lease_them = lease_them.where(d.c.id.in_(lockable.scalar_subquery()))
+        else:  # SQLite: one writer at a time, nothing to skip
+            lease_them = lease_them.where(d.c.id.in_(ids))
+        ids = list((await conn.execute(lease_them.returning(d.c.id))).scalars())
+        if not ids:
+            return []
         rows = (
             await conn.execute(
                 sa.select(d, s, event_t)
@@ -229,64 +399,129 @@ class _Named:
         raise AttributeError(name)  # only for names the table lacks
 
 
+def _outcomes(attempts: Sequence[tuple[Claimed, datetime | None]]) -> sa.CTE:
+    """The pass's outcomes as a VALUES list, one row per attempt, with the lease it held (a
+    CTE: SQLite has no column names on a VALUES alias)."""
+    d = delivery_t
+    columns = [
+        sa.column("id", d.c.id.type),
+        sa.column("lease", d.c.locked_until.type),
+        sa.column("attempts", d.c.attempts.type),
+        sa.column("status", d.c.status.type),
+        sa.column("next_attempt_at", d.c.next_attempt_at.type),
+        sa.column("last_status_code", d.c.last_status_code.type),
+        sa.column("last_error", d.c.last_error.type),
+        sa.column("delivered_at", d.c.delivered_at.type),
+    ]
+    rows = []
+    for claimed, _ in attempts:
+        delivery = claimed.delivery
+        rows.append(
+            (
+                UUID(delivery.id),
+                claimed.lease_until,
+                delivery.attempts,
+                delivery.status.value,
+                delivery.next_attempt_at,
+                delivery.last_status_code,
+                delivery.last_error.value if delivery.last_error else None,
+                delivery.delivered_at,
+            )
+        )
+    return sa.values(*columns, name="uitkomst").data(rows).cte("uitkomst")
+
+
 async def record(
     engine: AsyncEngine, attempts: Sequence[tuple[Claimed, datetime | None]]
 ) -> list[bool]:
-    """The outcomes of a pass's attempts, in one transaction (one commit, not one per
-    delivery), each only while its worker's lease holds: a worker whose lease ran out leaves
-    the row to the one that took it over. With a time, the attempt met 410: the subscription
-    is disabled and its pending deliveries cancelled. Per attempt: whether it was kept."""
-    d, s = delivery_t, subscription_t
-    kept = []
+    """The outcomes of a pass's attempts in one statement and one transaction, each kept only
+    while its worker's lease holds (same lease, same attempt count): a worker whose lease ran
+    out leaves the row to the one that took it over. With a time, the attempt met 410: the
+    subscription is disabled and its pending deliveries cancelled. Per attempt: whether it
+    was kept."""
+    if not attempts:
+        return []
+    d = delivery_t
+    outcome = _outcomes(attempts)
     async with engine.begin() as conn:
+        written = await conn.execute(
+            sa.update(d)
+            .where(
+                d.c.id == outcome.c.id,
+                d.c.locked_until == outcome.c.lease,
+                d.c.attempts == outcome.c.attempts,
+            )
+            .values(
+                status=outcome.c.status,
+                next_attempt_at=outcome.c.next_attempt_at,
+                locked_until=None,
+                **{
+                    name: _typed(conn, outcome.c[name], d.c[name])
+                    for name in ("last_status_code", "last_error", "delivered_at")
+                },
+            )
+            .returning(d.c.id)
+        )
+        kept_ids = {str(key) for key in written.scalars()}
         for claimed, disable_at in attempts:
-            delivery = claimed.delivery
-            written = await conn.execute(
-                sa.update(d)
-                .where(
-                    d.c.id == UUID(delivery.id),
-                    d.c.locked_until == claimed.lease_until,
-                    d.c.attempts == delivery.attempts,
-                )
-                .values(
-                    status=delivery.status.value,
-                    next_attempt_at=delivery.next_attempt_at,
-                    locked_until=None,
-                    last_status_code=delivery.last_status_code,
-                    last_error=delivery.last_error.value if delivery.last_error else None,
-                    delivered_at=delivery.delivered_at,
-                )
-            )
-            kept.append(written.rowcount == 1)
-            if written.rowcount != 1 or disable_at is None:
-                continue
-            key = UUID(claimed.subscription.id)
-            await conn.execute(
-                sa.update(s)
-                .where(s.c.id == key, s.c.status == "actief")
-                .values(status="uitgeschakeld", disabled_at=disable_at, version=s.c.version + 1)
-            )
-            await conn.execute(
-                sa.update(d)
-                .where(d.c.subscription_id == key, d.c.status.in_(PENDING))
-                .values(status=DeliveryStatus.CANCELLED.value, locked_until=None)
-            )
-    return kept
+            if disable_at is not None and claimed.delivery.id in kept_ids:
+                await _disable(conn, UUID(claimed.subscription.id), disable_at)
+    return [claimed.delivery.id in kept_ids for claimed, _ in attempts]
 
 
-async def counts(engine: AsyncEngine) -> dict[str, int]:
-    """Deliveries by status, and events not yet handed out (for /v1/metrics)."""
+def _typed(conn: AsyncConnection, value: sa.ColumnElement[Any], column: sa.Column[Any]) -> Any:
+    """A VALUES column that may hold only NULLs is text to PostgreSQL: cast it to the column's
+    type there. (SQLite takes it as it is; a CAST would turn its timestamps into numbers.)"""
+    return sa.cast(value, column.type) if conn.dialect.name == "postgresql" else value
+
+
+async def _disable(conn: AsyncConnection, key: UUID, at: datetime) -> None:
+    """410 Gone: the subscription is switched off and what it still had pending cancelled."""
+    d, s = delivery_t, subscription_t
+    await conn.execute(
+        sa.update(s)
+        .where(s.c.id == key, s.c.status == "actief")
+        .values(status="uitgeschakeld", disabled_at=at, version=s.c.version + 1)
+    )
+    await conn.execute(
+        sa.update(d)
+        .where(d.c.subscription_id == key, d.c.status.in_(PENDING))
+        .values(status=DeliveryStatus.CANCELLED.value, locked_until=None)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What /v1/metrics shows of the relay, read from the tables (whichever process relays)."""
+
+    by_status: dict[str, int]
+    not_handed_out: int  # events after the hand-out cursor, or not yet sealed
+    oldest_wait: datetime | None  # the oldest such event, or the longest-due delivery
+
+
+async def backlog(engine: AsyncEngine, *, now: datetime) -> Backlog:
+    d, e = delivery_t, event_t
     async with engine.connect() as conn:
-        grouped = sa.select(delivery_t.c.status, sa.func.count()).group_by(delivery_t.c.status)
-        by_status: dict[str, int] = {
-            str(status): int(count) for status, count in (await conn.execute(grouped)).all()
-        }
+        grouped = sa.select(d.c.status, sa.func.count()).group_by(d.c.status)
+        by_status = {str(status): int(n) for status, n in (await conn.execute(grouped)).all()}
         handed = (
             await conn.execute(
                 sa.select(feed_state_t.c.value).where(feed_state_t.c.name == HANDED_OUT)
             )
+        ).scalar() or 0
+        waiting = (
+            await conn.execute(
+                sa.select(sa.func.count(), sa.func.min(e.c.time)).where(
+                    sa.or_(e.c.volgnummer > handed, e.c.volgnummer.is_(None))  # or unsealed
+                )
+            )
+        ).one()
+        due = (
+            await conn.execute(
+                sa.select(sa.func.min(d.c.next_attempt_at)).where(
+                    d.c.status.in_(PENDING), d.c.next_attempt_at <= now
+                )
+            )
         ).scalar()
-        newest = (await conn.execute(sa.select(sa.func.max(event_t.c.volgnummer)))).scalar()
-    found = dict(by_status)
-    found["wachtend_in_outbox"] = max(0, int(newest or 0) - int(handed or 0))
-    return found
+    moments = [m for m in (waiting[1], due) if m is not None]
+    return Backlog(by_status, int(waiting[0]), min(moments) if moments else None)

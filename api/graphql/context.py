@@ -1,13 +1,16 @@
-"""The GraphQL context: the caller and the ports, built by a FastAPI dependency per request."""
+"""The GraphQL context: the caller and the ports, built by a FastAPI dependency per request
+(per connection for the websocket: api.graphql.socket_context)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from fastapi import Request
+from starlette.requests import HTTPConnection
+from starlette.websockets import WebSocket
 from strawberry.fastapi import BaseContext
 
-from api.deps import PortsDep
+from api.deps import ports_of
 from api.graphql.loaders import (
     MotherLoader,
     TrajectoryLoader,
@@ -20,6 +23,7 @@ from api.graphql.loaders import (
     visits_loader,
     volunteer_loader,
 )
+from api.graphql.socket_context import SocketContext
 from domain.model.organisations import OrganisationDirectory
 from domain.policy import Actor
 from domain.ports import Clock, IdGenerator, UnitOfWork
@@ -56,14 +60,24 @@ class Context(BaseContext):
         self.volunteers: VolunteerLoader = volunteer_loader(new_uow=new_uow, actor=actor)
 
 
-async def get_context(ports: PortsDep, request: Request) -> Context:
-    """The REST dependencies: an invalid or missing token is a 401 before any resolver runs."""
+async def get_context(connection: HTTPConnection) -> BaseContext:
+    """Over HTTP the REST dependencies: an invalid or missing token is a 401 before any resolver
+    runs. A websocket gets no `Request` (FastAPI injects none there) and signs in later, at
+    `connection_init`."""
+    if isinstance(connection, WebSocket):
+        wiring = connection.app.state
+        return SocketContext(
+            services=wiring.services, watch=wiring.event_watch, connection=connection
+        )
+    if not isinstance(connection, Request):  # FastAPI hands an HTTP route its Request
+        raise TypeError("an HTTP GraphQL request without a Request")
+    ports = await ports_of(connection)
     return Context(
         actor=ports.actor,
         new_uow=ports.new_uow,
         clock=ports.clock,
         ids=ports.ids,
         directory=ports.directory,
-        request=request,
+        request=connection,
         url_guard=ports.url_guard,
     )

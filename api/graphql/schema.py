@@ -1,8 +1,9 @@
-"""The GraphQL schema (CONTRACT §17): queries, mutations, limits, error masking."""
+"""The GraphQL schema (CONTRACT §17): queries, mutations, the event subscription (issue 6),
+limits, error masking."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.graphql.event_types import Gebeurtenis
 from api.graphql.failure_audit import FailureAudit
 from api.graphql.lifecycle_results import (
     BegeleidingVastleggenResultaat,
@@ -39,6 +41,7 @@ from api.graphql.meldcode_types import (
 )
 from api.graphql.related_types import Matchvoorstel, Vrijwilliger, VrijwilligerVerbinding
 from api.graphql.resolvers import (
+    events,
     lifecycle,
     meldcode,
     referrals,
@@ -55,6 +58,7 @@ from api.graphql.subscription_types import (
     AfleveringVerbinding,
 )
 from api.graphql.traject import Traject, TrajectVerbinding
+from api.graphql.transports import TransportRules
 from api.graphql.types import VerwijzingStatus, VerwijzingStatusLijst
 from domain.errors import DomainError, RuleViolation
 
@@ -122,6 +126,15 @@ class Mutation:
     )
 
 
+@strawberry.type
+class Subscription:
+    gebeurtenissen: AsyncGenerator[Gebeurtenis, None] = strawberry.subscription(
+        resolver=events.gebeurtenissen,
+        description="De gebeurtenissen die het token mag zien, op volgnummer, daarna elke nieuwe "
+        "zodra die er is; alleen over de websocket (graphql-transport-ws).",
+    )
+
+
 def is_unexpected(error: GraphQLError) -> bool:
     """Validation and domain errors keep their message; anything else is masked."""
     original = error.original_error
@@ -186,6 +199,7 @@ def _extensions(*, production: bool) -> list[Callable[[], SchemaExtension] | typ
         lambda: MaxAliasesLimiter(max_alias_count=20),
         lambda: CodedMaskErrors(should_mask_error=is_unexpected, error_message=INTERNAL_ERROR),
         FailureAudit,
+        TransportRules,
     ]
     if production:
         extensions.append(DisableIntrospection)
@@ -197,7 +211,13 @@ def build_schema(*, production: bool) -> MimSchema:
         disable_field_suggestions=production, scalar_map={datetime: DATE_TIME}
     )
     extensions: Any = _extensions(production=production)
-    return MimSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    return MimSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=config,
+    )
 
 
 def sdl() -> str:

@@ -59,5 +59,7 @@ async def metrics(request: Request) -> PlainTextResponse:
         sent = request.headers.get("authorization", "")
         if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
             raise Unauthenticated("Metrics-token vereist.", token_sent=bool(sent))
-    text = request.app.state.metrics.render()
+    state = request.app.state
+    await state.refresh_gauges()  # the relay's gauges, read from the tables now
+    text = state.metrics.render()
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")

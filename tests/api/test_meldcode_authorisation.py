@@ -143,6 +143,7 @@ async def build_world(client: httpx.AsyncClient, auth: Auth) -> World:
     listed = await client.get(
         "/v1/meldcode-casussen", params={"trajectId": t3}, headers=auth("coordinator")
     )
+    assert listed.status_code == 200, listed.text
     world.ids["c3"] = listed.json()["resultaten"][0]["id"]
     for state in ("signaal_ontvangen", "signalen_in_kaart", "gesprek_gevoerd", "gewogen"):
         world.shared[state] = world.ids[f"casus {state}"] = await fresh_case(client, auth, state)

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from adapters.db.subscription_repository import delivery_t
 from adapters.webhooks.resolver import SystemResolver
 from adapters.webhooks.sender import new_client
-from api.relay import LEASE, Relay
+from api.relay import LEASE, PER_SUBSCRIPTION, Relay
 from api.settings import Settings
 from domain.model.subscription import AllowList
 from domain.services.subscriptions import UrlGuard
@@ -30,7 +30,7 @@ from tests.api.test_trajectory_reads import register
 from tests.fakes import FakeClock
 from tests.webhook_receiver import running_receiver
 
-EVENTS = 12
+EVENTS = PER_SUBSCRIPTION  # every one in flight at once in the first relay
 ROOT = Path(__file__).resolve().parents[2]
 
 

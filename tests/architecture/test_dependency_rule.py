@@ -27,6 +27,7 @@ FRAMEWORKS = frozenset(
         "httpx",
         "structlog",
         "uvicorn",
+        "uvloop",
         "cryptography",
     }
 )

@@ -203,6 +203,8 @@ def test_mim_metrics_expose_every_contract_metric_with_its_type() -> None:
         "mim_overgangen_total": "counter",
         "mim_afleveringen_total": "counter",
         "mim_afleveringen_dood": "gauge",
+        "mim_afleveringen_wachtend": "gauge",  # issue 6, additive to §18
+        "mim_outbox_vertraging_seconden": "gauge",  # issue 6, additive to §18
         "mim_taak_laatste_succes_timestamp_seconds": "gauge",
     }
     assert 'mim_overgangen_total{van="intake",naar="wacht_op_match"} 1.0' in metrics.render()
