@@ -156,11 +156,26 @@ class SqlDeliveryRepository:
         return [delivery_from_row(row) for row in (await self._conn.execute(query)).all()]
 
 
+async def lock_deliveries(conn: AsyncConnection, condition: sa.ColumnElement[bool]) -> None:
+    """PostgreSQL: the delivery rows a write is about to change, locked first and in id order.
+    Every writer that changes several deliveries (a relay recording its batch, a 410 or a
+    DELETE cancelling what a subscription had pending) takes them this way, so two of them
+    never wait on each other in a circle (a deadlock aborts one and loses its outcomes).
+    SQLite has one writer at a time."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(
+            sa.select(delivery_t.c.id).where(condition).order_by(delivery_t.c.id).with_for_update()
+        )
+
+
 async def write_subscription_changes(conn: AsyncConnection, tracked: Tracked) -> None:
     """Deleted subscriptions and their cancelled deliveries; restarted deliveries, each
     guarded by the status it was read in."""
     for subscription_id, at in tracked.deleted_subscriptions:
         key = UUID(subscription_id)
+        await lock_deliveries(
+            conn, (delivery_t.c.subscription_id == key) & delivery_t.c.status.in_(PENDING)
+        )
         await conn.execute(
             sa.update(subscription_t).where(subscription_t.c.id == key).values(deleted_at=at)
         )

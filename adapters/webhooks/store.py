@@ -21,6 +21,7 @@ from adapters.db.subscription_repository import (
     PENDING,
     delivery_from_row,
     delivery_t,
+    lock_deliveries,
     subscription_from_row,
     subscription_t,
 )
@@ -443,7 +444,14 @@ async def record(
         return []
     d = delivery_t
     outcome = _outcomes(attempts)
+    ids = [UUID(claimed.delivery.id) for claimed, _ in attempts]
+    gone = [UUID(claimed.subscription.id) for claimed, at in attempts if at is not None]
+    mine = d.c.id.in_(ids)
     async with engine.begin() as conn:
+        await lock_deliveries(
+            conn,
+            sa.or_(mine, d.c.subscription_id.in_(gone) & d.c.status.in_(PENDING)) if gone else mine,
+        )
         written = await conn.execute(
             sa.update(d)
             .where(
