@@ -25,8 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from structlog import get_logger
 
 from adapters.background import BackgroundLoop
+from adapters.webhooks.claimed import Claimed
+from adapters.webhooks.hand_out import Capacity, fan_out
 from adapters.webhooks.sender import new_client, send
-from adapters.webhooks.store import Capacity, Claimed, backlog, claim, fan_out, record
+from adapters.webhooks.store import backlog, claim, record
 from api.metrics import MimMetrics
 from api.rest.events import cloud_event
 from domain.model.subscription import DeliveryError, DeliveryStatus

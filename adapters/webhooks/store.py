@@ -1,10 +1,9 @@
-"""The delivery table's SQL (CONTRACT §13.3, TECH-NOTES §10): hand sealed events out to the
-subscriptions that receive them, claim due deliveries with a lease, record each attempt.
-Every step is a short transaction of its own; none is open during an HTTP call."""
+"""The delivery table's SQL after the hand-out (CONTRACT §13.3, TECH-NOTES §10): claim due
+deliveries with a lease, record attempts, count the backlog. Every step is a short
+transaction of its own; none is open during an HTTP call."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,11 +11,9 @@ from typing import Any, Final
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.db.outbox import event_t, feed_state_t, stored_event
-from adapters.db.sealer import seal_pending
 from adapters.db.subscription_repository import (
     PENDING,
     delivery_from_row,
@@ -25,212 +22,11 @@ from adapters.db.subscription_repository import (
     subscription_from_row,
     subscription_t,
 )
-from domain.model.subscription import Delivery, DeliveryStatus, Subscription
-from domain.services.deliveries import EventAddress, priority, receives
-from domain.views import StoredEvent
+from adapters.webhooks.claimed import Claimed
+from adapters.webhooks.hand_out import HANDED_OUT
+from domain.model.subscription import DeliveryStatus
 
-HANDED_OUT: Final = "verdeeld_tot"  # feed_state: the highest volgnummer handed out
-FAN_OUT_BATCH: Final = 1000
 CANDIDATES_PER_SLOT: Final = 4  # claim ranks this many due rows per free slot, no more
-
-
-async def _cursor(conn: AsyncConnection) -> int:
-    """The hand-out position, locked for this transaction on PostgreSQL (one at a time)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    await conn.execute(
-        dialect.insert(feed_state_t)
-        .values(name=HANDED_OUT, value=0)
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
-    query = sa.select(feed_state_t.c.value).where(feed_state_t.c.name == HANDED_OUT)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return int((await conn.execute(query)).scalar_one())
-
-
-@dataclass(frozen=True, slots=True)
-class Capacity:
-    """What a worker can start now: free slots, and room per subscription."""
-
-    free: int
-    per_subscription: int
-    in_flight: Mapping[str, int]
-
-    def room(self, subscription_id: str) -> int:
-        return self.per_subscription - self.in_flight.get(subscription_id, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class HandOut:
-    read: int  # events handed out
-    started: list[Claimed]  # deliveries leased to the caller at once (with a capacity)
-
-
-async def fan_out(
-    engine: AsyncEngine,
-    *,
-    now: datetime,
-    batch: int = FAN_OUT_BATCH,
-    lease: timedelta | None = None,
-    capacity: Capacity | None = None,
-) -> HandOut:
-    """One pass: the sealed events after the cursor, a delivery row for each subscription that
-    receives it (checked now, with the creating token's rights).
-
-    With a capacity, the caller takes no more events than it can start, and the rows it can
-    start now are inserted already leased to it: the outbox stays the queue, and in the
-    steady state a delivery needs no claim. A row whose subscription has no room, or whose
-    subject has an earlier delivery still pending there, is left for `claim`."""
-    async with engine.begin() as conn:
-        await seal_pending(conn)
-        after = await _cursor(conn)
-        active = [
-            subscription_from_row(row)
-            for row in (
-                await conn.execute(
-                    sa.select(subscription_t).where(
-                        subscription_t.c.status == "actief", subscription_t.c.deleted_at.is_(None)
-                    )
-                )
-            ).all()
-        ]
-        if not active:  # nobody to hand out to: only move the cursor on
-            await conn.execute(
-                sa.update(feed_state_t)
-                .where(feed_state_t.c.name == HANDED_OUT)
-                .values(
-                    value=sa.select(
-                        sa.func.coalesce(sa.func.max(event_t.c.volgnummer), after)
-                    ).scalar_subquery()
-                )
-            )
-            return HandOut(0, [])
-        if capacity is not None:
-            batch = min(batch, capacity.free, max(capacity.room(s.id) for s in active))
-            if batch <= 0:
-                return HandOut(0, [])
-        events = (
-            await conn.execute(
-                sa.select(event_t)
-                .where(event_t.c.volgnummer > after)
-                .order_by(event_t.c.volgnummer)
-                .limit(batch)
-            )
-        ).all()
-        if not events:
-            return HandOut(0, [])
-        pairs = [
-            (event, subscription)
-            for event in events
-            for subscription in active
-            if receives(subscription, _address(event))
-        ]
-        rows = [_delivery_row(event, subscription, now) for event, subscription in pairs]
-        started: list[Claimed] = []
-        if capacity is not None and lease is not None and rows:
-            started = await _lease_at_once(conn, pairs, rows, capacity, now + lease)
-        if rows:
-            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            inserted = set(
-                (
-                    await conn.execute(
-                        dialect.insert(delivery_t)
-                        .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
-                        .returning(delivery_t.c.id),
-                        rows,
-                    )
-                ).scalars()
-            )
-            # a row that was there already (handed out before) is not this worker's to start
-            started = [c for c in started if UUID(c.delivery.id) in inserted]
-        await conn.execute(
-            sa.update(feed_state_t)
-            .where(feed_state_t.c.name == HANDED_OUT)
-            .values(value=events[-1].volgnummer)
-        )
-    return HandOut(len(events), started)
-
-
-async def _lease_at_once(
-    conn: AsyncConnection,
-    pairs: Sequence[tuple[Any, Subscription]],
-    rows: list[dict[str, Any]],
-    capacity: Capacity,
-    until: datetime,
-) -> list[Claimed]:
-    """Marks the rows the caller can start now as leased to it (in place) and returns them:
-    in order, within the free slots and each subscription's room, and never a subject's row
-    while an earlier one for the same subscription is pending (stored, or earlier here)."""
-    d = delivery_t
-    subjects = {row["subject"] for row in rows}
-    waiting = {
-        (str(key), str(subject))
-        for key, subject in (
-            await conn.execute(
-                sa.select(d.c.subscription_id, d.c.subject).where(
-                    d.c.status.in_(PENDING), d.c.subject.in_(subjects)
-                )
-            )
-        ).all()
-    }
-    taken: dict[str, int] = {}
-    started: list[Claimed] = []
-    for (event, subscription), row in zip(pairs, rows, strict=True):
-        pair = (subscription.id, str(row["subject"]))
-        room = capacity.room(subscription.id) - taken.get(subscription.id, 0)
-        if pair not in waiting and room > 0 and len(started) < capacity.free:
-            row.update(locked_until=until, attempts=1)
-            taken[subscription.id] = taken.get(subscription.id, 0) + 1
-            delivery = delivery_from_row(_Row(row))
-            started.append(Claimed(delivery, subscription, stored_event(event), until))
-        waiting.add(pair)  # a later event about this subject waits for this one
-    return started
-
-
-class _Row:
-    """A delivery row being inserted, read as the mapper reads a stored one."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
-
-
-def _address(event: Any) -> EventAddress:
-    return EventAddress(event.type, event.audience, event.source_organisation, event.recipient)
-
-
-def _delivery_row(event: Any, subscription: Subscription, now: datetime) -> dict[str, Any]:
-    return {
-        "id": _delivery_id(subscription.id, str(event.id)),
-        "subscription_id": UUID(subscription.id),
-        "event_id": event.id,
-        "volgnummer": event.volgnummer,
-        "subject": event.subject,
-        "type": event.type,
-        "priority": priority(event.type),
-        "status": DeliveryStatus.PLANNED.value,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "locked_until": None,
-        "last_status_code": None,
-        "last_error": None,
-        "created_at": now,
-        "delivered_at": None,
-    }
-
-
-def _delivery_id(subscription_id: str, event_id: str) -> UUID:
-    """Stable per (subscription, event): a second hand-out of the same event is the same row."""
-    return uuid.uuid5(UUID(subscription_id), event_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    """A delivery taken with a lease, with what its attempt needs."""
-
-    delivery: Delivery
-    subscription: Subscription
-    event: StoredEvent
-    lease_until: datetime
 
 
 def _due(now: datetime) -> sa.ColumnElement[bool]:

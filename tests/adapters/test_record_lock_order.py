@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.engine import make_engine
 from adapters.db.subscription_repository import delivery_t, subscription_t
-from adapters.webhooks.store import Claimed, record
+from adapters.webhooks.claimed import Claimed
+from adapters.webhooks.store import record
 from domain.model.subscription import Delivery, DeliveryStatus, Subscription
 from domain.views import StoredEvent
 
