@@ -30,7 +30,7 @@ from adapters.webhooks.hand_out import Capacity, fan_out
 from adapters.webhooks.sender import new_client, send
 from adapters.webhooks.store import backlog, claim, record
 from api.metrics import MimMetrics
-from api.rest.events import cloud_event
+from api.schemas.events import cloud_event
 from domain.model.subscription import DeliveryError, DeliveryStatus
 from domain.ports import Clock
 from domain.services.deliveries import Answer, Outcome, settle

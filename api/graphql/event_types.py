@@ -1,14 +1,12 @@
-"""`Gebeurtenis`: a CloudEvent 1.0 (NL GOV profile) as the event subscription yields it, with
-the attributes and values of the REST feed's (CONTRACT §13.1; api.rest.events.cloud_event,
-which this door may not import: tests/api/test_graphql_subscriptions.py holds the two equal)."""
+"""`Gebeurtenis`: a CloudEvent 1.0 (NL GOV profile) as the event subscription yields it, built
+by the same mapping as the REST feed and the webhooks (api.schemas.events.cloud_event)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from api.schemas.events import cloud_event
 from domain.views import StoredEvent
 
 
@@ -31,18 +29,6 @@ class Gebeurtenis:
 
     @classmethod
     def from_stored(cls, event: StoredEvent) -> Gebeurtenis:
-        data: Any = event.data
-        return cls(
-            specversion="1.0",
-            id=strawberry.ID(event.id),
-            source=f"urn:nld:mim-koppelvlak:{event.source_organisation}",
-            type=event.type,
-            subject=event.subject,
-            time=event.time.isoformat().replace("+00:00", "Z"),
-            datacontenttype="application/json",
-            dataref=event.dataref,
-            sequence=f"{event.volgnummer:020d}",
-            volgnummer=event.volgnummer,
-            traceparent=event.traceparent,
-            data=data,
-        )
+        attributes = cloud_event(event)
+        attributes["id"] = strawberry.ID(attributes["id"])
+        return cls(**attributes)

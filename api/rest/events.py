@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import PortsDep
 from api.rest.common import Limit, json_media, known_query, link_header, problems
 from api.schemas.common import Line, QueryInt, at_least, matching
+from api.schemas.events import cloud_event
 from domain.services import events
-from domain.views import StoredEvent
 
 # Event types are `nl.mim.<resource>.<what-happened>` (CONTRACT §13.1).
 EventType = Annotated[Line, matching(r"^nl\.mim\.[a-z0-9-]+(\.[a-z0-9-]+)+$")]
@@ -49,23 +49,6 @@ class GebeurtenisLijst(BaseModel):
     resultaten: list[Gebeurtenis]
     volgende: str | None
     laatstVerwijderd: int  # noqa: N815
-
-
-def cloud_event(event: StoredEvent) -> dict[str, Any]:
-    return {
-        "specversion": "1.0",
-        "id": event.id,
-        "source": f"urn:nld:mim-koppelvlak:{event.source_organisation}",
-        "type": event.type,
-        "subject": event.subject,
-        "time": event.time.isoformat().replace("+00:00", "Z"),
-        "datacontenttype": "application/json",
-        "dataref": event.dataref,
-        "sequence": f"{event.volgnummer:020d}",
-        "volgnummer": event.volgnummer,
-        "traceparent": event.traceparent,
-        "data": event.data,
-    }
 
 
 @router.get(
