@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.db.any_of import any_of
 from adapters.db.outbox import event_t, feed_state_t, stored_event
 from adapters.db.sealer import seal_pending
 from adapters.db.subscription_repository import (
@@ -33,17 +34,14 @@ FAN_OUT_BATCH: Final = 1000
 
 
 async def _cursor(conn: AsyncConnection) -> int:
-    """The hand-out position, locked for this transaction on PostgreSQL (one at a time)."""
+    """The hand-out position, in one statement: created at 0 the first time, and locked for
+    this transaction (an upsert locks its row on PostgreSQL: one hand-out at a time)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    await conn.execute(
-        dialect.insert(feed_state_t)
-        .values(name=HANDED_OUT, value=0)
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
-    query = sa.select(feed_state_t.c.value).where(feed_state_t.c.name == HANDED_OUT)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return int((await conn.execute(query)).scalar_one())
+    upsert = dialect.insert(feed_state_t).values(name=HANDED_OUT, value=0)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["name"], set_={"value": feed_state_t.c.value}
+    ).returning(feed_state_t.c.value)
+    return int((await conn.execute(upsert)).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +164,7 @@ async def _lease_at_once(
         for key, subject in (
             await conn.execute(
                 sa.select(d.c.subscription_id, d.c.subject).where(
-                    d.c.status.in_(PENDING), d.c.subject.in_(subjects)
+                    d.c.status.in_(PENDING), any_of(conn, d.c.subject, subjects)
                 )
             )
         ).all()

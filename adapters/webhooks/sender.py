@@ -15,11 +15,13 @@ from typing import Final
 
 import httpx
 
+from adapters.webhooks.small_pools import SmallPoolsTransport
 from domain.model.subscription import DeliveryError
 from domain.services.deliveries import Answer
 
 TIMEOUT: Final = httpx.Timeout(15.0)
 MEDIA_TYPE: Final = "application/cloudevents+json"
+CONNECTIONS: Final = 64  # open at once, as many as the relay runs attempts
 DRAIN: Final = 16 * 1024  # bytes of an answer read to keep the connection; more closes it
 
 
@@ -28,7 +30,7 @@ def new_client() -> httpx.AsyncClient:
         timeout=TIMEOUT,
         follow_redirects=False,
         headers={"User-Agent": "mim-koppelvlak-webhooks/1"},
-        limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+        transport=SmallPoolsTransport(CONNECTIONS),
     )
 
 

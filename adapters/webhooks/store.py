@@ -11,8 +11,10 @@ from typing import Any, Final
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.db.any_of import any_of
 from adapters.db.outbox import event_t, feed_state_t, stored_event
 from adapters.db.subscription_repository import (
     PENDING,
@@ -152,7 +154,7 @@ async def claim(
             # since it was chosen is skipped, or no longer unleased.
             lockable = (
                 sa.select(d.c.id)
-                .where(d.c.id.in_(ids), _unleased(now))
+                .where(any_of(conn, d.c.id, ids), _unleased(now))
                 .with_for_update(skip_locked=True)
             )
             lease_them = lease_them.where(d.c.id.in_(lockable.scalar_subquery()))
@@ -166,7 +168,7 @@ async def claim(
                 sa.select(d, s, event_t)
                 .join(s, s.c.id == d.c.subscription_id)
                 .join(event_t, event_t.c.id == d.c.event_id)
-                .where(d.c.id.in_(ids))
+                .where(any_of(conn, d.c.id, ids))
                 .order_by(d.c.priority.desc(), d.c.volgnummer)
             )
         ).all()
@@ -196,20 +198,26 @@ class _Named:
         raise AttributeError(name)  # only for names the table lacks
 
 
-def _outcomes(attempts: Sequence[tuple[Claimed, datetime | None]]) -> sa.CTE:
-    """The pass's outcomes as a VALUES list, one row per attempt, with the lease it held (a
-    CTE: SQLite has no column names on a VALUES alias)."""
+_OUTCOME_COLUMNS: Final = (
+    ("id", "id"),
+    ("lease", "locked_until"),
+    ("attempts", "attempts"),
+    ("status", "status"),
+    ("next_attempt_at", "next_attempt_at"),
+    ("last_status_code", "last_status_code"),
+    ("last_error", "last_error"),
+    ("delivered_at", "delivered_at"),
+)
+
+
+def _outcomes(
+    conn: AsyncConnection, attempts: Sequence[tuple[Claimed, datetime | None]]
+) -> sa.FromClause:
+    """The outcomes, one row per attempt, with the lease it held. On PostgreSQL an `unnest`
+    of one array per column: the statement is the same text for any batch, compiled once and
+    prepared once (a VALUES list is compiled anew for every batch). On SQLite a VALUES list
+    as a CTE (SQLite has no column names on a VALUES alias)."""
     d = delivery_t
-    columns = [
-        sa.column("id", d.c.id.type),
-        sa.column("lease", d.c.locked_until.type),
-        sa.column("attempts", d.c.attempts.type),
-        sa.column("status", d.c.status.type),
-        sa.column("next_attempt_at", d.c.next_attempt_at.type),
-        sa.column("last_status_code", d.c.last_status_code.type),
-        sa.column("last_error", d.c.last_error.type),
-        sa.column("delivered_at", d.c.delivered_at.type),
-    ]
     rows = []
     for claimed, _ in attempts:
         delivery = claimed.delivery
@@ -225,6 +233,13 @@ def _outcomes(attempts: Sequence[tuple[Claimed, datetime | None]]) -> sa.CTE:
                 delivery.delivered_at,
             )
         )
+    columns = [sa.column(name, d.c[source].type) for name, source in _OUTCOME_COLUMNS]
+    if conn.dialect.name == "postgresql":
+        arrays = [
+            sa.literal(list(values), postgresql.ARRAY(column.type))
+            for values, column in zip(zip(*rows, strict=True), columns, strict=True)
+        ]
+        return sa.func.unnest(*arrays).table_valued(*columns).render_derived(name="uitkomst")
     return sa.values(*columns, name="uitkomst").data(rows).cte("uitkomst")
 
 
@@ -239,11 +254,11 @@ async def record(
     if not attempts:
         return []
     d = delivery_t
-    outcome = _outcomes(attempts)
     ids = [UUID(claimed.delivery.id) for claimed, _ in attempts]
     gone = [UUID(claimed.subscription.id) for claimed, at in attempts if at is not None]
-    mine = d.c.id.in_(ids)
     async with engine.begin() as conn:
+        mine = any_of(conn, d.c.id, ids)
+        outcome = _outcomes(conn, attempts)
         await lock_deliveries(
             conn,
             sa.or_(mine, d.c.subscription_id.in_(gone) & d.c.status.in_(PENDING)) if gone else mine,
@@ -259,10 +274,9 @@ async def record(
                 status=outcome.c.status,
                 next_attempt_at=outcome.c.next_attempt_at,
                 locked_until=None,
-                **{
-                    name: _typed(conn, outcome.c[name], d.c[name])
-                    for name in ("last_status_code", "last_error", "delivered_at")
-                },
+                last_status_code=outcome.c.last_status_code,
+                last_error=outcome.c.last_error,
+                delivered_at=outcome.c.delivered_at,
             )
             .returning(d.c.id)
         )
@@ -271,12 +285,6 @@ async def record(
             if disable_at is not None and claimed.delivery.id in kept_ids:
                 await _disable(conn, UUID(claimed.subscription.id), disable_at)
     return [claimed.delivery.id in kept_ids for claimed, _ in attempts]
-
-
-def _typed(conn: AsyncConnection, value: sa.ColumnElement[Any], column: sa.Column[Any]) -> Any:
-    """A VALUES column that may hold only NULLs is text to PostgreSQL: cast it to the column's
-    type there. (SQLite takes it as it is; a CAST would turn its timestamps into numbers.)"""
-    return sa.cast(value, column.type) if conn.dialect.name == "postgresql" else value
 
 
 async def _disable(conn: AsyncConnection, key: UUID, at: datetime) -> None:

@@ -103,6 +103,12 @@ def log_output() -> Iterator[io.StringIO]:
     level = root.level
     config = structlog.get_config()
     httpx_level = logging.getLogger("httpx").level
+    # a uvicorn started by an earlier test (webhook receivers, log_level="warning") leaves its
+    # loggers at WARNING; these tests log through them at INFO
+    uvicorn_loggers = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.error", "uvicorn.access")]
+    uvicorn_levels = [logger.level for logger in uvicorn_loggers]
+    for logger in uvicorn_loggers:
+        logger.setLevel(logging.NOTSET)
     configure_logging(json=True, level="INFO")
     buffer = io.StringIO()
     added = [h for h in root.handlers if h not in before]
@@ -114,6 +120,8 @@ def log_output() -> Iterator[io.StringIO]:
         root.removeHandler(handler)
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(httpx_level)
+    for logger, uvicorn_level in zip(uvicorn_loggers, uvicorn_levels, strict=True):
+        logger.setLevel(uvicorn_level)
     structlog.configure(**config)
     structlog.contextvars.clear_contextvars()
 
