@@ -21,6 +21,7 @@ from adapters.webhooks.claimed import Claimed
 from adapters.webhooks.store import record
 from domain.model.subscription import Delivery, DeliveryStatus, Subscription
 from domain.views import StoredEvent
+from tests.adapters.stored_subscription import stored_subscription
 
 pytestmark = pytest.mark.backends("postgresql")
 
@@ -40,33 +41,9 @@ async def pg_engine(backend: str, database_url: str) -> AsyncIterator[AsyncEngin
 
 
 async def one_subscription(engine: AsyncEngine) -> Subscription:
-    subscription = Subscription(
-        id=str(uuid.uuid4()),
-        organisation="mim-demo",
-        url="http://127.0.0.1:9/h",
-        types=("nl.mim.verwijzing.ontvangen",),
-        description=None,
-        role="coordinator",
-        scopes=frozenset(),
-        secret="whsec_x",
-        created_at=NOW,
-    )
-    key = uuid.UUID(subscription.id)
     async with engine.begin() as conn:
-        await conn.execute(
-            sa.insert(subscription_t).values(
-                id=key,
-                organisation="mim-demo",
-                url=subscription.url,
-                types=list(subscription.types),
-                role="coordinator",
-                scopes=[],
-                secret=subscription.secret,
-                status="actief",
-                version=1,
-                created_at=NOW,
-            )
-        )
+        subscription = await stored_subscription(conn, created_at=NOW)
+        key = uuid.UUID(subscription.id)
         for n, (name, row_id) in enumerate(KEYS.items(), 1):
             await conn.execute(
                 sa.insert(delivery_t).values(

@@ -14,15 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.engine import make_engine
-from adapters.db.subscription_repository import delivery_t, subscription_t
+from adapters.db.subscription_repository import delivery_t
 from adapters.webhooks.claimed import Claimed
 from adapters.webhooks.store import record
 from domain.model.subscription import Delivery, DeliveryError, DeliveryStatus, Subscription
 from domain.views import StoredEvent
+from tests.adapters.stored_subscription import TYPE, stored_subscription
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(seconds=60)
-TYPE = "nl.mim.verwijzing.ontvangen"
 
 
 @pytest.fixture
@@ -33,17 +33,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 async def leased(engine: AsyncEngine, count: int) -> tuple[Subscription, list[Delivery]]:
-    subscription = Subscription(
-        id=str(uuid.uuid4()),
-        organisation="mim-demo",
-        url="http://127.0.0.1:9/h",
-        types=(TYPE,),
-        description=None,
-        role="coordinator",
-        scopes=frozenset(),
-        secret="whsec_x",
-        created_at=NOW,
-    )
+    async with engine.begin() as conn:
+        subscription = await stored_subscription(conn, created_at=NOW)
     deliveries = [
         Delivery(
             id=str(uuid.uuid4()),
@@ -60,20 +51,6 @@ async def leased(engine: AsyncEngine, count: int) -> tuple[Subscription, list[De
         for n in range(1, count + 1)
     ]
     async with engine.begin() as conn:
-        await conn.execute(
-            sa.insert(subscription_t).values(
-                id=uuid.UUID(subscription.id),
-                organisation="mim-demo",
-                url=subscription.url,
-                types=[TYPE],
-                role="coordinator",
-                scopes=[],
-                secret=subscription.secret,
-                status="actief",
-                version=1,
-                created_at=NOW,
-            )
-        )
         await conn.execute(
             sa.insert(delivery_t),
             [
@@ -98,7 +75,7 @@ async def leased(engine: AsyncEngine, count: int) -> tuple[Subscription, list[De
 
 
 def settled(subscription: Subscription, delivery: Delivery, *, ok: bool) -> Claimed:
-    """The delivery after its attempt: delivered (204), or failed (503) with a retry due."""
+    """The delivery after its attempt: delivered (204), or timed out with a retry due."""
     if ok:
         delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, NOW
         delivery.last_status_code = 204
