@@ -42,7 +42,7 @@ from tests.api.loopback import LOOPBACK, loopback_settings
 from tests.api.test_trajectory_patch import patch
 from tests.api.test_trajectory_reads import register
 from tests.fakes import FakeClock
-from tests.webhook_receiver import serving
+from tests.webhook_receiver import read_body, serving
 
 RECEIVED: Final = "nl.mim.verwijzing.ontvangen"
 STATUS: Final = "nl.mim.traject.status-gewijzigd"
@@ -124,12 +124,7 @@ class Hooks:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         event = json.loads(body)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         path, webhook_id, volgnummer = scope["path"], headers["webhook-id"], event["volgnummer"]
